@@ -1,0 +1,1 @@
+"""Converge: the layer above the social media suites."""
