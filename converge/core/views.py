@@ -112,7 +112,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         raise Http404("Sign-up is closed.")
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_create(
@@ -143,7 +143,9 @@ def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
         )
     account_exists = User.objects.filter(email__iexact=invitation.email).exists()
     form = (
-        InvitationAcceptForm(request.POST or None) if user is None and not account_exists else None
+        InvitationAcceptForm(request.POST if request.method == "POST" else None)
+        if user is None and not account_exists
+        else None
     )
     if request.method == "POST":
         try:
@@ -194,7 +196,7 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
 def workspace_create(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     form = WorkspaceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"time_zone": "Europe/Stockholm", "currency": "SEK", "default_language": "en"},
     )
     if request.method == "POST" and form.is_valid():
@@ -232,7 +234,7 @@ def workspace_home(request: WorkspaceRequest) -> HttpResponse:
 def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
     form = WorkspaceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         editing=True,
         initial={
             "name": ws.name,
@@ -254,7 +256,7 @@ def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(Action.DELETE_WORKSPACE)
 def workspace_delete(request: WorkspaceRequest) -> HttpResponse:
-    form = WorkspaceDeleteForm(request.POST or None)
+    form = WorkspaceDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.workspace_delete(
@@ -278,7 +280,11 @@ def workspace_delete(request: WorkspaceRequest) -> HttpResponse:
 def member_list(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
     can_manage = Action.MANAGE_MEMBERS in request.allowed
-    form = InviteForm(request.POST or None, workspace=ws, actor_role=request.membership.role)
+    form = InviteForm(
+        request.POST if request.method == "POST" else None,
+        workspace=ws,
+        actor_role=request.membership.role,
+    )
     if request.method == "POST":
         if not can_manage:
             return not_permitted(request)
@@ -393,8 +399,8 @@ def member_remove(request: WorkspaceRequest, member: str) -> HttpResponse:
     return render(request, "core/member_remove.html", {"member": membership, "error": error})
 
 
-@require_POST
 @workspace_view(Action.MANAGE_MEMBERS)
+@require_POST
 def invitation_revoke(request: WorkspaceRequest, invitation: str) -> HttpResponse:
     inv = selectors.get_invitation(request.workspace, invitation)
     try:
@@ -434,7 +440,9 @@ def _department_initial(department: Any) -> dict[str, Any]:
 
 @workspace_view(Action.MANAGE_DEPARTMENTS)
 def department_create(request: WorkspaceRequest) -> HttpResponse:
-    form = DepartmentForm(request.POST or None, workspace=request.workspace)
+    form = DepartmentForm(
+        request.POST if request.method == "POST" else None, workspace=request.workspace
+    )
     if request.method == "POST" and form.is_valid():
         try:
             department = services.department_create(
@@ -470,7 +478,9 @@ def department_detail(request: WorkspaceRequest, department: str) -> HttpRespons
 def department_edit(request: WorkspaceRequest, department: str) -> HttpResponse:
     dept = selectors.get_department(request.workspace, department)
     form = DepartmentForm(
-        request.POST or None, workspace=request.workspace, initial=_department_initial(dept)
+        request.POST if request.method == "POST" else None,
+        workspace=request.workspace,
+        initial=_department_initial(dept),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -488,7 +498,7 @@ def department_edit(request: WorkspaceRequest, department: str) -> HttpResponse:
 @workspace_view(Action.MANAGE_DEPARTMENTS)
 def department_delete(request: WorkspaceRequest, department: str) -> HttpResponse:
     dept = selectors.get_department(request.workspace, department)
-    form = DepartmentDeleteForm(request.POST or None)
+    form = DepartmentDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.department_delete(
@@ -579,7 +589,7 @@ def audit_log(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(Action.USE_API)
 def token_list(request: WorkspaceRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -602,8 +612,8 @@ def token_list(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @workspace_view(Action.USE_API)
+@require_POST
 def token_revoke(request: WorkspaceRequest, token: str) -> HttpResponse:
     api_token = selectors.get_token(request.workspace, token)
     if api_token.user_id != request.user.pk and Action.MANAGE_MEMBERS not in request.allowed:
