@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install messages check lint format typecheck bench clean
+.PHONY: run test install messages check lint format typecheck bench bench-smoke clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,10 @@ check: lint typecheck
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 bench: install
-	$(PY) bench/run.py
+	DEBUG=1 $(PY) bench/run.py
+
+bench-smoke: install
+	DEBUG=1 $(PY) bench/run.py --smoke
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -47,7 +47,9 @@ class Route:
     name: str
 
 
-def walk(patterns: list[URLPattern | URLResolver], prefix: str = "", ns: str = "") -> Iterator[Route]:
+def walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", ns: str = ""
+) -> Iterator[Route]:
     for p in patterns:
         if isinstance(p, URLResolver):
             inner_ns = f"{ns}:{p.namespace}".strip(":") if p.namespace else ns

@@ -15,6 +15,7 @@ Actions are of two kinds:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -63,7 +64,7 @@ def _workspace_of(target: Any) -> Workspace:
 def membership_of(user: User | AnonymousUser | None, workspace: Workspace) -> Membership | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    return Membership.objects.filter(workspace=workspace, user_id=user.pk).first()
+    return Membership.objects.filter(workspace=workspace, user_id=user.pk).order_by().first()
 
 
 def granted_capabilities(membership: Membership) -> frozenset[str]:
@@ -121,21 +122,32 @@ def capability_sources(membership: Membership) -> dict[str, list[str]]:
     return sources
 
 
+@dataclass(frozen=True)
+class Access:
+    """A person's standing in one workspace: computed once a request."""
+
+    workspace: Workspace
+    membership: Membership
+    allowed: frozenset[str]
+
+
 def get_workspace_for_user(
     user: User | AnonymousUser | None, slug: str, action: str = Action.VIEW_WORKSPACE
-) -> tuple[Workspace, Membership]:
-    """The workspace and the user's membership, or 404 when they are not a member.
+) -> Access:
+    """The workspace with the user's membership and permissions, or 404 for a non-member.
 
-    Raises ``PermissionDenied``-free 404s only for outsiders; an insider lacking ``action``
-    gets ``NotPermitted`` so the view can say so plainly.
+    Outsiders get 404 (never 403, which would reveal that the workspace exists); an insider
+    lacking ``action`` gets ``NotPermitted`` so the page can say so plainly.
     """
     workspace = Workspace.objects.filter(slug=slug).first()
     membership = membership_of(user, workspace) if workspace else None
     if workspace is None or membership is None:
         raise Http404("No such workspace.")
-    if action not in allowed_actions(membership):
+    membership.workspace = workspace
+    allowed = allowed_actions(membership)
+    if action not in allowed:
         raise NotPermitted(action)
-    return workspace, membership
+    return Access(workspace=workspace, membership=membership, allowed=allowed)
 
 
 class NotPermitted(Exception):

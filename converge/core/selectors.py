@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet

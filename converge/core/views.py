@@ -38,7 +38,6 @@ from converge.core.forms import (
 from converge.core.models import Capability, Membership, User, Workspace
 from converge.core.policy import (
     Action,
-    allowed_actions,
     capability_sources,
     get_workspace_for_user,
 )
@@ -64,12 +63,13 @@ def workspace_view(action: str = Action.VIEW_WORKSPACE) -> Callable[[WorkspaceVi
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            workspace, membership = get_workspace_for_user(request.user, slug, action)
+            access = get_workspace_for_user(request.user, slug, action)
             wreq = cast(WorkspaceRequest, request)
-            wreq.workspace = workspace
-            wreq.membership = membership
-            wreq.allowed = allowed_actions(membership)
-            request.session["workspace"] = workspace.slug
+            wreq.workspace = access.workspace
+            wreq.membership = access.membership
+            wreq.allowed = access.allowed
+            if request.session.get("workspace") != access.workspace.slug:
+                request.session["workspace"] = access.workspace.slug
             return view(wreq, *args, **kwargs)
 
         return wrapper

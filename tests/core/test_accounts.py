@@ -39,7 +39,9 @@ def test_a_wrong_password_says_so_on_the_form(world: World) -> None:
         "/accounts/login/", {"username": "lead@acme.example", "password": "wrong"}
     )
     assert response.status_code == 200
-    assert "correct email address and password" in response.content.decode().replace("e-mail", "email")
+    assert "correct email address and password" in response.content.decode().replace(
+        "e-mail", "email"
+    )
 
 
 def test_repeated_failed_sign_ins_are_throttled_with_a_clear_message(world: World) -> None:
@@ -113,7 +115,13 @@ def test_a_workspace_slug_must_be_free_and_valid(
 ) -> None:
     response = signed_in(world.outsider).post(
         "/w/new/",
-        {"name": "X", "slug": slug, "time_zone": "UTC", "currency": "SEK", "default_language": "en"},
+        {
+            "name": "X",
+            "slug": slug,
+            "time_zone": "UTC",
+            "currency": "SEK",
+            "default_language": "en",
+        },
     )
     assert response.status_code == 200
     assert message in response.context["form"].errors["slug"][0]

@@ -14,7 +14,11 @@ def _state() -> tuple[object, ...]:
         sorted(Workspace.objects.values_list("slug", "name")),
         sorted(Membership.objects.values_list("user__email", "role")),
         sorted(Department.objects.values_list("slug", "kind", "head__user__email", "aims")),
-        sorted(Department.members.through.objects.values_list("department__slug", "membership__user__email")),
+        sorted(
+            Department.members.through.objects.values_list(
+                "department__slug", "membership__user__email"
+            )
+        ),
         sorted(Grant.objects.values_list("department__slug", "capability")),
         AuditEntry.objects.count(),
     )

@@ -22,15 +22,30 @@ def test_every_string_in_the_code_has_a_swedish_translation(tmp_path: Path) -> N
     """Extract the messages afresh from a copy of the code and check each is translated."""
     if shutil.which("xgettext") is None:
         pytest.fail("GNU gettext is needed (apt-get install gettext)")
-    shutil.copytree(ROOT / "converge", tmp_path / "converge", ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    shutil.copytree(
+        ROOT / "converge",
+        tmp_path / "converge",
+        ignore=shutil.ignore_patterns("__pycache__", "*.mo"),
+    )
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
-    env = {**os.environ, "DEBUG": "1", "PYTHONPATH": str(tmp_path), "CONVERGE_VAR_DIR": str(tmp_path / "var")}
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "PYTHONPATH": str(tmp_path),
+        "CONVERGE_VAR_DIR": str(tmp_path / "var"),
+    }
     env.pop("DATABASE_URL", None)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "sv", "--no-location", "--no-obsolete"],
-        cwd=tmp_path, env=env, check=True, capture_output=True, timeout=120,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
-    catalogue = polib.pofile(str(tmp_path / "converge" / "locale" / "sv" / "LC_MESSAGES" / "django.po"))
+    catalogue = polib.pofile(
+        str(tmp_path / "converge" / "locale" / "sv" / "LC_MESSAGES" / "django.po")
+    )
     untranslated = [e.msgid for e in catalogue.untranslated_entries()]
     fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
     assert not untranslated, f"{len(untranslated)} strings lack Swedish, e.g. {untranslated[:5]}"
@@ -40,7 +55,9 @@ def test_every_string_in_the_code_has_a_swedish_translation(tmp_path: Path) -> N
 def test_the_committed_catalogue_keeps_every_placeholder() -> None:
     for entry in polib.pofile(str(PO)).translated_entries():
         for token in ("%(", "{{"):
-            assert entry.msgid.count(token) == entry.msgstr.count(token) or entry.msgid_plural, entry.msgid
+            assert entry.msgid.count(token) == entry.msgstr.count(token) or entry.msgid_plural, (
+                entry.msgid
+            )
 
 
 def test_the_language_switcher_turns_the_page_swedish(world: World, signed_in) -> None:

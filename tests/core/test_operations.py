@@ -24,7 +24,11 @@ def test_healthz_checks_the_database(db: None) -> None:
 def _settings_in_a_fresh_process(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
     return subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='converge.settings'; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"],
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='converge.settings'; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        ],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -59,7 +63,15 @@ def test_unfinished_areas_say_honestly_that_they_are_not_available_yet(
     world: World, signed_in
 ) -> None:
     client = signed_in(world.member)
-    for area in ["strategy", "measurement", "governance", "maturity", "budget", "collaboration", "reports"]:
+    for area in [
+        "strategy",
+        "measurement",
+        "governance",
+        "maturity",
+        "budget",
+        "collaboration",
+        "reports",
+    ]:
         response = client.get(f"/w/acme/{area}/")
         assert response.status_code == 200
         assert "Not available yet" in response.content.decode()
