@@ -99,7 +99,10 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("No department"),
     )
 
     def __init__(self, *args: Any, workspace: Workspace, actor_role: str, **kwargs: Any) -> None:
@@ -134,7 +137,9 @@ class MemberDepartmentsForm(forms.Form):
 class DepartmentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=DepartmentKind.choices)
-    head = MemberChoiceField(label=_("Head"), queryset=Membership.objects.none(), required=False)
+    head = MemberChoiceField(
+        label=_("Head"), queryset=Membership.objects.none(), required=False, empty_label=_("Nobody")
+    )
     members = MembersChoiceField(
         label=_("Members"),
         queryset=Membership.objects.none(),
@@ -177,7 +182,9 @@ class TokenForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
+    actor = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
+    )
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -1,0 +1,71 @@
+"""A tour of every page of the foundation in a real browser, on a laptop and on a phone:
+each page renders with one heading and no horizontal overflow. Screenshots are saved."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from converge.core.models import Membership
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    ("overview", "/w/nordvik/"),
+    ("departments", "/w/nordvik/departments/"),
+    ("department", "/w/nordvik/departments/customer-service/"),
+    ("department-edit", "/w/nordvik/departments/customer-service/edit/"),
+    ("department-delete", "/w/nordvik/departments/customer-service/delete/"),
+    ("people", "/w/nordvik/members/"),
+    ("grants", "/w/nordvik/grants/"),
+    ("audit", "/w/nordvik/audit/"),
+    ("tokens", "/w/nordvik/tokens/"),
+    ("settings", "/w/nordvik/settings/"),
+    ("strategy-pending", "/w/nordvik/strategy/"),
+    ("workspaces", "/w/"),
+]
+
+
+def test_every_page_renders_on_a_laptop_and_a_phone(live_server, transactional_db, browser) -> None:
+    call_command("converge_demo", force=True)
+    member = Membership.objects.get(user__email="legal@nordvik.example")
+    pages = [*PAGES, ("member", f"/w/nordvik/members/{member.uuid}/")]
+    for device, viewport in [("laptop", (1280, 800)), ("phone", (390, 844))]:
+        context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, locale="en-GB"
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        if device == "laptop":
+            screenshot(page, "tour-laptop-login")
+        page.get_by_label("E-mail address").fill("it@nordvik.example")
+        page.get_by_label("Password").fill("nordvik-demo")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/w/nordvik/")
+        for name, path in pages:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response is not None and response.status == 200, path
+            assert page.locator("h1").count() == 1, path
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{path} overflows by {overflow}px on a {device}"
+            screenshot(page, f"tour-{device}-{name}")
+        context.close()
+
+
+def test_a_bad_form_shows_the_message_beside_the_field(live_server, transactional_db, page) -> None:
+    call_command("converge_demo", force=True)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mail address").fill("lead@nordvik.example")
+    page.get_by_label("Password").fill("nordvik-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/w/nordvik/")
+    page.goto(f"{live_server.url}/w/nordvik/departments/new/")
+    page.get_by_label("Name").fill("Marketing")
+    page.get_by_label("Kind").select_option("marketing")
+    page.get_by_role("button", name="Save").click()
+    error = page.locator(".field.has-error .errors")
+    assert "already exists" in error.inner_text()
+    screenshot(page, "tour-laptop-department-error")
