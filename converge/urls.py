@@ -33,6 +33,17 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/profile/", views.profile, name="profile"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("invitations/<str:token>/", views.invitation_open, name="invitation_open"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("w/", views.workspace_list, name="workspace_list"),

@@ -20,7 +20,7 @@ from tests.conftest import World
 
 MARKER = "Tenancy-Secret-Aim-7f3a"
 
-# Pages anyone may open (they show no workspace's data); the crawl still checks for leaks.
+# Pages outside any workspace (public, or about the signed-in person only); still checked for leaks.
 PUBLIC = {
     "home",
     "healthz",
@@ -35,6 +35,9 @@ PUBLIC = {
     "set_language",
     "workspace_list",
     "workspace_create",
+    "profile",
+    "password_change",
+    "password_change_done",
     "api:openapi-json",
     "api:openapi-view",
     "api:api-root",

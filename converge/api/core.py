@@ -241,16 +241,15 @@ def invitation_post(
     department = (
         selectors.get_department(workspace, payload.department) if payload.department else None
     )
-    issued = services.invitation_create(
+    issued = services.invitation_issue(
         actor=me.user,
         workspace=workspace,
         email=str(payload.email),
         role=payload.role,
         department=department,
-    )
-    services.invitation_send(
-        issued=issued,
-        accept_url=request.build_absolute_uri(reverse("invitation_open", args=[issued.token])),
+        accept_url_for=lambda token: request.build_absolute_uri(
+            reverse("invitation_open", args=[token])
+        ),
     )
     inv = issued.invitation
     return 201, InvitationOut(

@@ -74,6 +74,11 @@ class InvitationAcceptForm(PasswordPairMixin):
     field_order = ["full_name", "password1", "password2"]
 
 
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    title = forms.CharField(label=_("Job title"), max_length=200, required=False)
+
+
 class WorkspaceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(

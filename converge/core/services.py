@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+import smtplib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -72,6 +73,15 @@ def user_create(*, email: str, full_name: str, password: str, title: str = "") -
     return User.objects.create_user(
         email=email, password=password, full_name=full_name.strip(), title=title.strip()
     )
+
+
+def user_update_profile(*, actor: User, full_name: str, title: str) -> User:
+    """A person changes their own name and job title."""
+    if not full_name.strip():
+        raise ConvergeError(_("Enter your name."), field="full_name")
+    actor.full_name, actor.title = full_name.strip(), title.strip()
+    actor.save(update_fields=["full_name", "title"])
+    return actor
 
 
 # --- Workspaces ---------------------------------------------------------------------------
@@ -250,6 +260,33 @@ def invitation_create(
         changes={"email": [None, email], "role": [None, role]},
     )
     return IssuedInvitation(invitation=invitation, token=token)
+
+
+@transaction.atomic
+def invitation_issue(
+    *,
+    actor: User,
+    workspace: Workspace,
+    email: str,
+    role: str,
+    department: Department | None = None,
+    accept_url_for: Callable[[str], str],
+) -> IssuedInvitation:
+    """Create an invitation and e-mail its link, or neither: if the mail cannot be sent, the
+    invitation is not kept and the person is told why."""
+    issued = invitation_create(
+        actor=actor, workspace=workspace, email=email, role=role, department=department
+    )
+    try:
+        invitation_send(issued=issued, accept_url=accept_url_for(issued.token))
+    except (smtplib.SMTPException, OSError) as exc:
+        raise ConvergeError(
+            _("The invitation e-mail could not be sent (%(error)s). Nothing was saved; try again.")
+            % {"error": exc},
+            field="email",
+            status=502,
+        ) from exc
+    return issued
 
 
 def invitation_send(*, issued: IssuedInvitation, accept_url: str) -> None:

@@ -28,6 +28,7 @@ from converge.core.forms import (
     InvitationAcceptForm,
     InviteForm,
     MemberDepartmentsForm,
+    ProfileForm,
     RoleForm,
     SignupForm,
     TokenForm,
@@ -179,6 +180,28 @@ def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None,
+        initial={"full_name": user.full_name, "title": user.title},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_profile(actor=user, **form.cleaned_data)
+        except ConvergeError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("profile")
+    return render(
+        request,
+        "registration/profile.html",
+        {"form": form, "memberships": selectors.memberships_for_user(user)},
+    )
+
+
 # --- Workspaces ---------------------------------------------------------------------------
 
 
@@ -290,17 +313,14 @@ def member_list(request: WorkspaceRequest) -> HttpResponse:
             return not_permitted(request)
         if form.is_valid():
             try:
-                issued = services.invitation_create(
+                issued = services.invitation_issue(
                     actor=request.user,
                     workspace=ws,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     department=form.cleaned_data["department"],
-                )
-                services.invitation_send(
-                    issued=issued,
-                    accept_url=request.build_absolute_uri(
-                        reverse("invitation_open", args=[issued.token])
+                    accept_url_for=lambda token: request.build_absolute_uri(
+                        reverse("invitation_open", args=[token])
                     ),
                 )
             except ConvergeError as exc:

@@ -126,3 +126,23 @@ def test_a_workspace_slug_must_be_free_and_valid(
     assert response.status_code == 200
     assert message in response.context["form"].errors["slug"][0]
     assert Workspace.objects.count() == 2
+
+
+def test_a_person_changes_their_name_and_password(world: World, signed_in) -> None:
+    client = signed_in(world.member)
+    response = client.post("/accounts/profile/", {"full_name": "Mia Medlem", "title": "Agent"})
+    assert response.status_code == 302
+    empty = client.post("/accounts/profile/", {"full_name": "  ", "title": ""})
+    assert empty.context["form"].errors["full_name"]
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "another-long-secret-5",
+            "new_password2": "another-long-secret-5",
+        },
+    )
+    assert response.status_code == 302
+    world.member.refresh_from_db()
+    assert world.member.full_name == "Mia Medlem"
+    assert world.member.check_password("another-long-secret-5")

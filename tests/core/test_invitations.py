@@ -146,3 +146,18 @@ def test_only_an_owner_may_invite_an_owner(world: World) -> None:
     with pytest.raises(ConvergeError, match="owner"):
         invite(world, role=Role.OWNER)
     assert not Invitation.objects.exists()
+
+
+def test_when_the_mail_cannot_be_sent_no_invitation_is_kept(
+    world: World, signed_in, settings
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 9  # nothing listens on the discard port here
+    settings.EMAIL_TIMEOUT = 2
+    response = signed_in(world.lead).post(
+        "/w/acme/members/", {"email": "newbie@acme.example", "role": "member"}
+    )
+    assert response.status_code == 200
+    assert "could not be sent" in response.context["form"].errors["email"][0]
+    assert not Invitation.objects.exists()
