@@ -18,7 +18,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 messages: install
-	@$(PY) manage.py compilemessages --ignore=.venv -v0
+	@DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
 
 ## Run the app on SQLite under var/ with the demo workspace loaded.
 run: messages
