@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "converge.core",
+    "converge.strategy",
 ]
 
 MIDDLEWARE = [

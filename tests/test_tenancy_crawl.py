@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from converge.core import services
 from converge.core.models import Membership
 from tests.conftest import World
+from tests.strategy.builders import build_strategy
 
 MARKER = "Tenancy-Secret-Aim-7f3a"
 
@@ -24,6 +25,7 @@ MARKER = "Tenancy-Secret-Aim-7f3a"
 PUBLIC = {
     "home",
     "healthz",
+    "vega_bundle",
     "signup",
     "login",
     "logout",
@@ -80,7 +82,9 @@ def victim(world: World) -> dict[str, str]:
     ).invitation
     token = services.api_token_create(actor=world.lead, workspace=world.workspace, name="t").token
     member = Membership.objects.get(user=world.member, workspace=world.workspace)
+    strategy = build_strategy(world)
     return {
+        **strategy,
         "slug": world.workspace.slug,
         "member": str(member.uuid),
         "invitation": str(invitation.uuid),

@@ -283,4 +283,7 @@ def build_demo() -> Workspace:
                 department=department,
                 capabilities=list(spec.capabilities),
             )
+    from converge.strategy.demo import build_strategy_demo
+
+    build_strategy_demo(workspace, users["lead@nordvik.example"])
     return workspace

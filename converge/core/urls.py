@@ -1,6 +1,6 @@
 """Workspace URLs, all under /w/<slug>/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from converge.core import views
 
@@ -29,7 +29,9 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<uuid:token>/revoke/", views.token_revoke, name="token_revoke"),
+    path("strategy/", include("converge.strategy.urls")),
 ] + [
     path(f"{area}/", views.area_pending, {"area": area}, name=f"area_{area}")
     for area in views.AREAS
+    if area != "strategy"
 ]

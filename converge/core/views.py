@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
@@ -480,6 +481,8 @@ def department_create(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view()
 def department_detail(request: WorkspaceRequest, department: str) -> HttpResponse:
+    from converge.strategy.selectors import objectives_serving
+
     dept = selectors.get_department(request.workspace, department)
     granted = {g.capability for g in dept.grants.all()}
     return render(
@@ -487,6 +490,7 @@ def department_detail(request: WorkspaceRequest, department: str) -> HttpRespons
         "core/department_detail.html",
         {
             "department": dept,
+            "objectives": objectives_serving(dept),
             "granted": [c for c in Capability if c.value in granted],
             "can_manage": Action.MANAGE_DEPARTMENTS in request.allowed,
             "can_grant": Action.MANAGE_GRANTS in request.allowed,
@@ -646,14 +650,6 @@ def token_revoke(request: WorkspaceRequest, token: str) -> HttpResponse:
 # --- Areas still to come ------------------------------------------------------------------
 
 AREAS: dict[str, tuple[Any, Any]] = {
-    "strategy": (
-        gettext_lazy("Strategy"),
-        gettext_lazy(
-            "Business goals, social objectives and KPIs; audiences and where they are; "
-            "messages, tactics, competitors, the vision, the three-year roadmap and an "
-            "alignment check that finds every gap."
-        ),
-    ),
     "measurement": (
         gettext_lazy("Measurement"),
         gettext_lazy(
@@ -708,6 +704,21 @@ def area_pending(request: WorkspaceRequest, area: str) -> HttpResponse:
         "core/area_pending.html",
         {"area": area, "title": title, "description": description},
     )
+
+
+@functools.cache
+def _vega_bundle() -> str:
+    import vl_convert
+
+    return str(vl_convert.javascript_bundle())  # type: ignore[call-arg]
+
+
+@require_GET
+def vega_bundle(request: HttpRequest) -> HttpResponse:
+    """Vega, Vega-Lite and Vega-Embed as one offline script (no CDN), built by vl-convert."""
+    response = HttpResponse(_vega_bundle(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def not_permitted(request: HttpRequest) -> HttpResponse:

@@ -22,7 +22,7 @@ PAGES = [
     ("audit", "/w/nordvik/audit/"),
     ("tokens", "/w/nordvik/tokens/"),
     ("settings", "/w/nordvik/settings/"),
-    ("strategy-pending", "/w/nordvik/strategy/"),
+    ("measurement-pending", "/w/nordvik/measurement/"),
     ("workspaces", "/w/"),
 ]
 

@@ -17,3 +17,9 @@ def audit_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) if value else "∅"
     return str(value)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping|get_item:key`` for dictionaries in templates."""
+    return mapping.get(key, key) if hasattr(mapping, "get") else key

@@ -1,0 +1,612 @@
+"""Strategy pages. Everyone in the workspace reads; leads and owners (``edit_strategy``) edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from converge.core.errors import ConvergeError
+from converge.core.forms import show_error
+from converge.core.models import Capability
+from converge.core.policy import NotPermitted
+from converge.core.views import WorkspaceRequest, workspace_view
+from converge.strategy import charts, selectors, services
+from converge.strategy.alignment_text import describe_gap, fix_url
+from converge.strategy.forms import (
+    AudienceForm,
+    GoalForm,
+    InitiativeForm,
+    KpiForm,
+    KpiValueForm,
+    MessageForm,
+    ObjectiveForm,
+    PresenceForm,
+    ReviewForm,
+    TacticForm,
+    VisionForm,
+)
+from converge.strategy.models import (
+    Audience,
+    BusinessGoal,
+    Initiative,
+    Kpi,
+    Message,
+    Platform,
+    PlatformPresence,
+    SocialObjective,
+    Tactic,
+)
+
+EDIT = Capability.EDIT_STRATEGY
+
+
+def _posted(request: WorkspaceRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(
+    request: WorkspaceRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    done: Callable[[Any], str],
+    cancel: str,
+    saved: str,
+) -> HttpResponse:
+    """Validate, call the service, show its error beside the field, or redirect."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ConvergeError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(done(obj))
+    return render(request, "strategy/form.html", {"form": form, "title": title, "cancel": cancel})
+
+
+def _url(request: WorkspaceRequest, name: str, *args: Any) -> str:
+    return reverse(name, args=[request.workspace.slug, *args])
+
+
+# --- Overview: the alignment check ---------------------------------------------------------
+
+
+@workspace_view()
+def overview(request: WorkspaceRequest) -> HttpResponse:
+    ws = request.workspace
+    report = selectors.alignment_report(ws)
+    gaps = [{"gap": g, "text": describe_gap(g), "url": fix_url(ws.slug, g)} for g in report.gaps]
+    history = list(selectors.alignment_history(ws))
+    return render(
+        request,
+        "strategy/overview.html",
+        {
+            "report": report,
+            "gaps": gaps,
+            "history_spec": charts.alignment_history_spec(history) if history else None,
+            "counts": {
+                "goals": selectors.goals(ws).count(),
+                "objectives": selectors.objectives(ws).count(),
+                "kpis": selectors.kpis(ws).count(),
+                "audiences": selectors.audiences(ws).count(),
+                "messages": selectors.messages(ws).count(),
+                "initiatives": selectors.initiatives(ws).count(),
+            },
+            "vision": selectors.vision(ws),
+            "can_edit": EDIT in request.allowed,
+        },
+    )
+
+
+# --- Goals ---------------------------------------------------------------------------------
+
+
+@workspace_view()
+def goal_list(request: WorkspaceRequest) -> HttpResponse:
+    archived = request.GET.get("archived") == "1"
+    return render(
+        request,
+        "strategy/goal_list.html",
+        {
+            "goals": selectors.goals(request.workspace, archived=archived),
+            "archived": archived,
+            "can_edit": EDIT in request.allowed,
+            "objectives": selectors.objectives(request.workspace),
+        },
+    )
+
+
+@workspace_view(EDIT)
+def goal_edit(request: WorkspaceRequest, goal: str | None = None) -> HttpResponse:
+    ws = request.workspace
+    instance = selectors.get(BusinessGoal, ws, goal) if goal else None
+    initial = {}
+    if isinstance(instance, BusinessGoal):
+        initial = {
+            "title": instance.title,
+            "description": instance.description,
+            "business_metric": instance.business_metric,
+            "departments": list(instance.departments.all()),
+            "horizon": instance.horizon,
+            "priority": instance.priority,
+            "source": instance.source,
+        }
+    form = GoalForm(_posted(request), workspace=ws, initial=initial)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.goal_save(actor=request.user, workspace=ws, goal=instance, **data),
+        title=_("Edit business goal") if instance else _("New business goal"),
+        done=lambda obj: _url(request, "strategy_goals") + f"#goal-{obj.uuid}",
+        cancel=_url(request, "strategy_goals"),
+        saved=_("Business goal saved."),
+    )
+
+
+# --- Objectives ----------------------------------------------------------------------------
+
+
+@workspace_view()
+def objective_detail(request: WorkspaceRequest, objective: str) -> HttpResponse:
+    ws = request.workspace
+    obj = (
+        selectors.objectives(ws).filter(uuid=objective).first()
+        or selectors.objectives(ws, archived=True).filter(uuid=objective).first()
+    )
+    if obj is None:
+        raise Http404("No such objective.")
+    return render(
+        request,
+        "strategy/objective_detail.html",
+        {
+            "objective": obj,
+            "tactics": Tactic.objects.filter(objective=obj).order_by("channel", "activity"),
+            "reviews": obj.reviews.select_related("reviewed_by")[:10],
+            "review_form": ReviewForm(initial={"reviewed_on": timezone.localdate()}),
+            "tactic_form": TacticForm(),
+            "can_edit": EDIT in request.allowed,
+        },
+    )
+
+
+@workspace_view(EDIT)
+def objective_edit(request: WorkspaceRequest, objective: str | None = None) -> HttpResponse:
+    ws = request.workspace
+    instance = selectors.get(SocialObjective, ws, objective) if objective else None
+    initial: dict[str, Any] = {}
+    if isinstance(instance, SocialObjective):
+        initial = {
+            "statement": instance.statement,
+            "goals": list(instance.goals.all()),
+            "departments": list(instance.departments.all()),
+            "start": instance.start,
+            "end": instance.end,
+            "realism": instance.realism,
+            "realism_rationale": instance.realism_rationale,
+            "review_cadence": instance.review_cadence,
+        }
+    elif request.GET.get("goal"):
+        initial = {"goals": BusinessGoal.objects.filter(workspace=ws, uuid=request.GET["goal"])}
+    form = ObjectiveForm(_posted(request), workspace=ws, initial=initial)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.objective_save(
+            actor=request.user,
+            workspace=ws,
+            objective=instance,
+            **data,
+        ),
+        title=_("Edit social objective") if instance else _("New social objective"),
+        done=lambda obj: _url(request, "strategy_objective", obj.uuid),
+        cancel=_url(request, "strategy_goals"),
+        saved=_("Social objective saved."),
+    )
+
+
+@workspace_view(EDIT)
+@require_POST
+def objective_review(request: WorkspaceRequest, objective: str) -> HttpResponse:
+    obj = selectors.get(SocialObjective, request.workspace, objective)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objective_review(actor=request.user, objective=obj, **form.cleaned_data)
+            messages.success(request, _("Review recorded."))
+        except ConvergeError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Enter the date of the review."))
+    return redirect(_url(request, "strategy_objective", objective))
+
+
+@workspace_view(EDIT)
+@require_POST
+def tactic_add(request: WorkspaceRequest, objective: str) -> HttpResponse:
+    obj = selectors.get(SocialObjective, request.workspace, objective)
+    form = TacticForm(request.POST)
+    if form.is_valid():
+        try:
+            services.tactic_save(actor=request.user, objective=obj, **form.cleaned_data)
+            messages.success(request, _("Tactic added."))
+        except ConvergeError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[f].label}: {' '.join(str(m) for m in e)}"
+                for f, e in form.errors.items()
+            ),
+        )
+    return redirect(_url(request, "strategy_objective", objective))
+
+
+@workspace_view(EDIT)
+@require_POST
+def tactic_remove(request: WorkspaceRequest, tactic: str) -> HttpResponse:
+    row = selectors.get(Tactic, request.workspace, tactic)
+    assert isinstance(row, Tactic)
+    objective = row.objective.uuid
+    services.tactic_remove(actor=request.user, tactic=row)
+    messages.success(request, _("Tactic removed."))
+    return redirect(_url(request, "strategy_objective", objective))
+
+
+# --- KPIs ----------------------------------------------------------------------------------
+
+
+@workspace_view()
+def kpi_list(request: WorkspaceRequest) -> HttpResponse:
+    archived = request.GET.get("archived") == "1"
+    return render(
+        request,
+        "strategy/kpi_list.html",
+        {
+            "kpis": selectors.kpis(request.workspace, archived=archived),
+            "archived": archived,
+            "can_edit": EDIT in request.allowed,
+        },
+    )
+
+
+@workspace_view()
+def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
+    obj = selectors.get(Kpi, request.workspace, kpi)
+    assert isinstance(obj, Kpi)
+    return render(
+        request,
+        "strategy/kpi_detail.html",
+        {
+            "kpi": obj,
+            "values": obj.values.select_related("entered_by").order_by("-day")[:50],
+            "value_form": KpiValueForm(initial={"day": timezone.localdate()}),
+            "can_edit": EDIT in request.allowed,
+        },
+    )
+
+
+@workspace_view(EDIT)
+def kpi_edit(request: WorkspaceRequest, kpi: str | None = None) -> HttpResponse:
+    ws = request.workspace
+    instance = selectors.get(Kpi, ws, kpi) if kpi else None
+    initial: dict[str, Any] = {}
+    if isinstance(instance, Kpi):
+        initial = {
+            f: getattr(instance, f)
+            for f in (
+                "objective",
+                "name",
+                "metric_key",
+                "unit",
+                "direction",
+                "baseline_value",
+                "baseline_date",
+                "target_value",
+                "target_date",
+                "band_low",
+                "band_high",
+                "owner",
+                "review_cadence",
+                "amec_stage",
+            )
+        }
+    elif request.GET.get("objective"):
+        initial = {
+            "objective": SocialObjective.objects.filter(
+                workspace=ws, uuid=request.GET["objective"]
+            ).first()
+        }
+    form = KpiForm(_posted(request), workspace=ws, initial=initial)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.kpi_save(actor=request.user, workspace=ws, kpi=instance, **data),
+        title=_("Edit KPI") if instance else _("New KPI"),
+        done=lambda obj: _url(request, "strategy_kpi", obj.uuid),
+        cancel=_url(request, "strategy_kpis"),
+        saved=_("KPI saved."),
+    )
+
+
+@workspace_view(EDIT)
+@require_POST
+def kpi_value(request: WorkspaceRequest, kpi: str) -> HttpResponse:
+    obj = selectors.get(Kpi, request.workspace, kpi)
+    form = KpiValueForm(request.POST)
+    if form.is_valid():
+        try:
+            services.kpi_value_set(actor=request.user, kpi=obj, **form.cleaned_data)
+            messages.success(request, _("Value saved."))
+        except ConvergeError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Enter a date and a number."))
+    return redirect(_url(request, "strategy_kpi", kpi))
+
+
+# --- Audiences -----------------------------------------------------------------------------
+
+
+@workspace_view()
+def audience_list(request: WorkspaceRequest) -> HttpResponse:
+    archived = request.GET.get("archived") == "1"
+    return render(
+        request,
+        "strategy/audience_list.html",
+        {
+            "audiences": selectors.audiences(request.workspace, archived=archived),
+            "archived": archived,
+            "can_edit": EDIT in request.allowed,
+            "presence_form": PresenceForm(initial={"figure_date": timezone.localdate()}),
+        },
+    )
+
+
+@workspace_view(EDIT)
+def audience_edit(request: WorkspaceRequest, audience: str | None = None) -> HttpResponse:
+    ws = request.workspace
+    instance = selectors.get(Audience, ws, audience) if audience else None
+    initial: dict[str, Any] = {}
+    if isinstance(instance, Audience):
+        initial = {
+            f: getattr(instance, f) for f in ("name", "kind", "size", "priority", "demographics")
+        }
+    form = AudienceForm(_posted(request), workspace=ws, initial=initial)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.audience_save(
+            actor=request.user,
+            workspace=ws,
+            audience=instance,
+            **data,
+        ),
+        title=_("Edit audience") if instance else _("New audience"),
+        done=lambda obj: _url(request, "strategy_audiences") + f"#audience-{obj.uuid}",
+        cancel=_url(request, "strategy_audiences"),
+        saved=_("Audience saved."),
+    )
+
+
+@workspace_view(EDIT)
+def presence_add(request: WorkspaceRequest, audience: str) -> HttpResponse:
+    obj = selectors.get(Audience, request.workspace, audience)
+    form = PresenceForm(_posted(request), initial={"figure_date": timezone.localdate()})
+    return _form_page(
+        request,
+        form,
+        lambda data: services.presence_save(actor=request.user, audience=obj, **data),
+        title=_("Where %(audience)s is: add evidence") % {"audience": obj},
+        done=lambda _row: _url(request, "strategy_audiences") + f"#audience-{audience}",
+        cancel=_url(request, "strategy_audiences"),
+        saved=_("Evidence saved."),
+    )
+
+
+@workspace_view(EDIT)
+@require_POST
+def presence_remove(request: WorkspaceRequest, audience: str, platform: str) -> HttpResponse:
+    row = PlatformPresence.objects.filter(
+        workspace=request.workspace, audience__uuid=audience, platform=platform
+    ).first()
+    if row is not None:
+        services.presence_remove(actor=request.user, presence=row)
+        messages.success(request, _("Evidence removed."))
+    return redirect(_url(request, "strategy_audiences") + f"#audience-{audience}")
+
+
+# --- Messages: what we say to whom ---------------------------------------------------------
+
+
+@workspace_view()
+def message_matrix(request: WorkspaceRequest) -> HttpResponse:
+    ws = request.workspace
+    msgs = list(selectors.messages(ws))
+    auds = list(selectors.audiences(ws))
+    rows = []
+    for a in auds:
+        cells = []
+        for m in msgs:
+            reaches = any(x.pk == a.pk for x in m.audiences.all())
+            cells.append(m.channels if reaches else None)
+        rows.append({"audience": a, "cells": cells, "reached": any(c for c in cells)})
+    return render(
+        request,
+        "strategy/message_matrix.html",
+        {
+            "messages_list": msgs,
+            "rows": rows,
+            "unreached": [r["audience"] for r in rows if not r["reached"]],
+            "platform_labels": dict(Platform.choices),
+            "can_edit": EDIT in request.allowed,
+        },
+    )
+
+
+@workspace_view(EDIT)
+def message_edit(request: WorkspaceRequest, message: str | None = None) -> HttpResponse:
+    ws = request.workspace
+    instance = selectors.get(Message, ws, message) if message else None
+    initial: dict[str, Any] = {}
+    if isinstance(instance, Message):
+        initial = {
+            "title": instance.title,
+            "text": instance.text,
+            "audiences": list(instance.audiences.all()),
+            "channels": instance.channels,
+            "tone": instance.tone,
+            "owner": instance.owner,
+        }
+    form = MessageForm(_posted(request), workspace=ws, initial=initial)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.message_save(
+            actor=request.user,
+            workspace=ws,
+            message=instance,
+            **data,
+        ),
+        title=_("Edit message") if instance else _("New message"),
+        done=lambda _obj: _url(request, "strategy_messages"),
+        cancel=_url(request, "strategy_messages"),
+        saved=_("Message saved."),
+    )
+
+
+# --- Vision and roadmap --------------------------------------------------------------------
+
+
+@workspace_view()
+def vision_page(request: WorkspaceRequest) -> HttpResponse:
+    ws = request.workspace
+    current = selectors.vision(ws)
+    can_edit = EDIT in request.allowed
+    initial: dict[str, Any] = {}
+    if current is not None:
+        initial = {
+            f: getattr(current, f)
+            for f in (
+                "statement",
+                "value_employees",
+                "value_customers",
+                "value_shareholders",
+                "sponsor",
+                "sponsor_route",
+                "sponsor_since",
+            )
+        }
+    form = VisionForm(_posted(request) if can_edit else None, workspace=ws, initial=initial)
+    if request.method == "POST":
+        if not can_edit:
+            raise NotPermitted(EDIT)
+        if form.is_valid():
+            try:
+                services.vision_set(actor=request.user, workspace=ws, **form.cleaned_data)
+            except ConvergeError as exc:
+                show_error(form, exc)
+            else:
+                messages.success(request, _("Vision saved."))
+                return redirect(_url(request, "strategy_vision"))
+    return render(
+        request, "strategy/vision.html", {"vision": current, "form": form, "can_edit": can_edit}
+    )
+
+
+@workspace_view()
+def roadmap(request: WorkspaceRequest) -> HttpResponse:
+    ws = request.workspace
+    items = list(selectors.initiatives(ws))
+    today = timezone.localdate()
+    return render(
+        request,
+        "strategy/roadmap.html",
+        {
+            "initiatives": items,
+            "timeline_spec": charts.roadmap_spec(items, today) if items else None,
+            "reaches": max((i.end for i in items), default=None),
+            "three_years": date(today.year + 3, today.month, min(today.day, 28)),
+            "can_edit": EDIT in request.allowed,
+        },
+    )
+
+
+@workspace_view(EDIT)
+def initiative_edit(request: WorkspaceRequest, initiative: str | None = None) -> HttpResponse:
+    ws = request.workspace
+    instance = selectors.get(Initiative, ws, initiative) if initiative else None
+    initial: dict[str, Any] = {}
+    if isinstance(instance, Initiative):
+        initial = {
+            f: getattr(instance, f)
+            for f in (
+                "title",
+                "description",
+                "department",
+                "start",
+                "end",
+                "status",
+                "priority",
+                "estimated_cost",
+                "maturity_stage",
+            )
+        }
+        initial["goals"] = list(instance.goals.all())
+        initial["objectives"] = list(instance.objectives.all())
+    form = InitiativeForm(_posted(request), workspace=ws, initial=initial)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.initiative_save(
+            actor=request.user,
+            workspace=ws,
+            initiative=instance,
+            **data,
+        ),
+        title=_("Edit initiative") if instance else _("New initiative"),
+        done=lambda _obj: _url(request, "strategy_roadmap"),
+        cancel=_url(request, "strategy_roadmap"),
+        saved=_("Initiative saved."),
+    )
+
+
+# --- Archive and restore -------------------------------------------------------------------
+
+ARCHIVABLE: dict[str, tuple[type[Any], Callable[..., Any], str]] = {
+    "goal": (BusinessGoal, services.goal_archive, "strategy_goals"),
+    "objective": (SocialObjective, services.objective_archive, "strategy_goals"),
+    "kpi": (Kpi, services.kpi_archive, "strategy_kpis"),
+    "audience": (Audience, services.audience_archive, "strategy_audiences"),
+    "message": (Message, services.message_archive, "strategy_messages"),
+    "initiative": (Initiative, services.initiative_archive, "strategy_roadmap"),
+}
+
+
+@workspace_view(EDIT)
+@require_POST
+def archive(request: WorkspaceRequest, kind: str, uuid: str) -> HttpResponse:
+    if kind not in ARCHIVABLE:
+        raise Http404("No such kind.")
+    model, service, back = ARCHIVABLE[kind]
+    obj: Any = selectors.get(model, request.workspace, uuid)
+    restore = request.POST.get("restore") == "1"
+    service(**{"actor": request.user, kind: obj, "archived": not restore})
+    messages.success(
+        request,
+        (_("“%(name)s” restored.") if restore else _("“%(name)s” archived. It can be restored."))
+        % {"name": obj},
+    )
+    return redirect(_url(request, back))
