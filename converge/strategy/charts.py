@@ -36,7 +36,13 @@ def alignment_history_spec(history: Sequence[AlignmentSnapshot]) -> Spec:
         },
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "day", "type": "temporal", "title": _("Day")},
+            "x": {
+                "field": "day",
+                "type": "temporal",
+                "timeUnit": "yearmonthdate",
+                "title": _("Day"),
+                "axis": {"format": "%Y-%m-%d"},
+            },
             "y": {
                 "field": "score",
                 "type": "quantitative",

@@ -145,7 +145,9 @@ class KpiForm(WorkspaceForm):
     band_high = forms.DecimalField(
         label=_("Band to"), max_digits=18, decimal_places=4, required=False
     )
-    owner = MemberChoiceField(label=_("Owner"), queryset=Membership.objects.none(), required=False)
+    owner = MemberChoiceField(
+        label=_("Owner"), queryset=Membership.objects.none(), required=False, empty_label=_("Nobody")
+    )
     review_cadence = forms.ChoiceField(
         label=_("Review cadence"), choices=Cadence.choices, initial=Cadence.MONTHLY
     )
@@ -196,7 +198,9 @@ class MessageForm(WorkspaceForm):
         label=_("Channels"), choices=Platform.choices, widget=forms.CheckboxSelectMultiple
     )
     tone = forms.CharField(label=_("Tone"), max_length=100, required=False)
-    owner = MemberChoiceField(label=_("Owner"), queryset=Membership.objects.none(), required=False)
+    owner = MemberChoiceField(
+        label=_("Owner"), queryset=Membership.objects.none(), required=False, empty_label=_("Nobody")
+    )
 
 
 class TacticForm(forms.Form):

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from converge.core.models import Membership
+from converge.strategy.models import Kpi, SocialObjective
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -24,13 +25,30 @@ PAGES = [
     ("settings", "/w/nordvik/settings/"),
     ("measurement-pending", "/w/nordvik/measurement/"),
     ("workspaces", "/w/"),
+    ("strategy", "/w/nordvik/strategy/"),
+    ("strategy-goals", "/w/nordvik/strategy/goals/"),
+    ("strategy-kpis", "/w/nordvik/strategy/kpis/"),
+    ("strategy-audiences", "/w/nordvik/strategy/audiences/"),
+    ("strategy-messages", "/w/nordvik/strategy/messages/"),
+    ("strategy-roadmap", "/w/nordvik/strategy/roadmap/"),
+    ("strategy-vision", "/w/nordvik/strategy/vision/"),
+    ("strategy-goal-new", "/w/nordvik/strategy/goals/new/"),
 ]
 
 
 def test_every_page_renders_on_a_laptop_and_a_phone(live_server, transactional_db, browser) -> None:
     call_command("converge_demo", force=True)
     member = Membership.objects.get(user__email="legal@nordvik.example")
-    pages = [*PAGES, ("member", f"/w/nordvik/members/{member.uuid}/")]
+    objective = SocialObjective.objects.filter(kpis__isnull=False).first()
+    kpi = Kpi.objects.first()
+    assert objective is not None and kpi is not None
+    pages = [
+        *PAGES,
+        ("member", f"/w/nordvik/members/{member.uuid}/"),
+        ("strategy-objective", f"/w/nordvik/strategy/objectives/{objective.uuid}/"),
+        ("strategy-kpi", f"/w/nordvik/strategy/kpis/{kpi.uuid}/"),
+        ("strategy-kpi-edit", f"/w/nordvik/strategy/kpis/{kpi.uuid}/edit/"),
+    ]
     for device, viewport in [("laptop", (1280, 800)), ("phone", (390, 844))]:
         context = browser.new_context(
             viewport={"width": viewport[0], "height": viewport[1]}, locale="en-GB"
@@ -46,12 +64,12 @@ def test_every_page_renders_on_a_laptop_and_a_phone(live_server, transactional_d
         for name, path in pages:
             response = page.goto(f"{live_server.url}{path}")
             assert response is not None and response.status == 200, path
+            screenshot(page, f"tour-{device}-{name}")
             assert page.locator("h1").count() == 1, path
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 1, f"{path} overflows by {overflow}px on a {device}"
-            screenshot(page, f"tour-{device}-{name}")
         context.close()
 
 
