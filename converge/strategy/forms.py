@@ -15,7 +15,9 @@ from converge.strategy.models import (
     AudienceKind,
     BusinessGoal,
     Cadence,
+    Competitor,
     Direction,
+    GainKind,
     InitiativeStatus,
     MaturityStage,
     Platform,
@@ -146,7 +148,10 @@ class KpiForm(WorkspaceForm):
         label=_("Band to"), max_digits=18, decimal_places=4, required=False
     )
     owner = MemberChoiceField(
-        label=_("Owner"), queryset=Membership.objects.none(), required=False, empty_label=_("Nobody")
+        label=_("Owner"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
     )
     review_cadence = forms.ChoiceField(
         label=_("Review cadence"), choices=Cadence.choices, initial=Cadence.MONTHLY
@@ -199,7 +204,10 @@ class MessageForm(WorkspaceForm):
     )
     tone = forms.CharField(label=_("Tone"), max_length=100, required=False)
     owner = MemberChoiceField(
-        label=_("Owner"), queryset=Membership.objects.none(), required=False, empty_label=_("Nobody")
+        label=_("Owner"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
     )
 
 
@@ -271,3 +279,38 @@ class InitiativeForm(WorkspaceForm):
         empty_value=None,
         required=False,
     )
+
+
+class CompetitorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"),
+        choices=Platform.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ObservationForm(WorkspaceForm):
+    competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.none())
+    observed_on = _date(_("Observed on"))
+    kind = forms.ChoiceField(label=_("What they gained"), choices=GainKind.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
+    source_url = forms.URLField(label=_("Source URL"), required=False, assume_scheme="https")
+
+
+class CaseStudyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    figures = forms.CharField(
+        label=_("Figures"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The results in numbers, e.g. “cost per case −21% in 18 months”."),
+    )
+    source = forms.CharField(label=_("Source"), max_length=300)
+    source_url = forms.URLField(label=_("Source URL"), required=False, assume_scheme="https")

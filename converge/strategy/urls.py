@@ -48,5 +48,11 @@ urlpatterns = [
         views.initiative_edit,
         name="strategy_initiative_edit",
     ),
+    path("competitors/", views.competitors, name="strategy_competitors"),
+    path("competitors/new/", views.competitor_new, name="strategy_competitor_new"),
+    path("competitors/observations/new/", views.observation_new, name="strategy_observation_new"),
+    path("case-studies/new/", views.case_study_new, name="strategy_case_study_new"),
+    path("on-a-page/", views.onepage, name="strategy_onepage"),
+    path("on-a-page.pdf", views.onepage_pdf, name="strategy_onepage_pdf"),
     path("<slug:kind>/<uuid:uuid>/archive/", views.archive, name="strategy_archive"),
 ]

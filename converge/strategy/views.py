@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,16 +21,20 @@ from converge.core.forms import show_error
 from converge.core.models import Capability
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
+from converge.reports.pdf import html_to_pdf
 from converge.strategy import charts, selectors, services
 from converge.strategy.alignment_text import describe_gap, fix_url
 from converge.strategy.forms import (
     AudienceForm,
+    CaseStudyForm,
+    CompetitorForm,
     GoalForm,
     InitiativeForm,
     KpiForm,
     KpiValueForm,
     MessageForm,
     ObjectiveForm,
+    ObservationForm,
     PresenceForm,
     ReviewForm,
     TacticForm,
@@ -38,6 +43,7 @@ from converge.strategy.forms import (
 from converge.strategy.models import (
     Audience,
     BusinessGoal,
+    Competitor,
     Initiative,
     Kpi,
     Message,
@@ -46,6 +52,7 @@ from converge.strategy.models import (
     SocialObjective,
     Tactic,
 )
+from converge.strategy.onepage import build as build_onepage
 
 EDIT = Capability.EDIT_STRATEGY
 
@@ -610,3 +617,87 @@ def archive(request: WorkspaceRequest, kind: str, uuid: str) -> HttpResponse:
         % {"name": obj},
     )
     return redirect(_url(request, back))
+
+
+# --- Strategy on a page --------------------------------------------------------------------
+
+
+@workspace_view()
+def onepage(request: WorkspaceRequest) -> HttpResponse:
+    return render(request, "strategy/onepage.html", {"page": build_onepage(request.workspace)})
+
+
+@workspace_view()
+def onepage_pdf(request: WorkspaceRequest) -> HttpResponse:
+    html = render_to_string(
+        "strategy/onepage.html",
+        {"page": build_onepage(request.workspace), "for_pdf": True},
+        request=request,
+    )
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    filename = f"{request.workspace.slug}-strategy-on-a-page-{timezone.localdate():%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- Competitors and evidence --------------------------------------------------------------
+
+
+@workspace_view()
+def competitors(request: WorkspaceRequest) -> HttpResponse:
+    return render(
+        request,
+        "strategy/competitors.html",
+        {
+            "competitors": selectors.competitors(request.workspace),
+            "case_studies": selectors.case_studies(request.workspace),
+            "can_edit": EDIT in request.allowed,
+        },
+    )
+
+
+@workspace_view(EDIT)
+def competitor_new(request: WorkspaceRequest) -> HttpResponse:
+    ws = request.workspace
+    return _form_page(
+        request,
+        CompetitorForm(_posted(request)),
+        lambda data: services.competitor_save(actor=request.user, workspace=ws, **data),
+        title=_("New competitor"),
+        done=lambda _obj: _url(request, "strategy_competitors"),
+        cancel=_url(request, "strategy_competitors"),
+        saved=_("Competitor saved."),
+    )
+
+
+@workspace_view(EDIT)
+def observation_new(request: WorkspaceRequest) -> HttpResponse:
+    ws = request.workspace
+    initial: dict[str, Any] = {"observed_on": timezone.localdate()}
+    if request.GET.get("competitor"):
+        initial["competitor"] = Competitor.objects.filter(
+            workspace=ws, uuid=request.GET["competitor"]
+        ).first()
+    return _form_page(
+        request,
+        ObservationForm(_posted(request), workspace=ws, initial=initial),
+        lambda data: services.observation_add(actor=request.user, **data),
+        title=_("What a competitor gained through social"),
+        done=lambda _obj: _url(request, "strategy_competitors"),
+        cancel=_url(request, "strategy_competitors"),
+        saved=_("Observation saved."),
+    )
+
+
+@workspace_view(EDIT)
+def case_study_new(request: WorkspaceRequest) -> HttpResponse:
+    ws = request.workspace
+    return _form_page(
+        request,
+        CaseStudyForm(_posted(request)),
+        lambda data: services.case_study_save(actor=request.user, workspace=ws, **data),
+        title=_("New case study"),
+        done=lambda _obj: _url(request, "strategy_competitors") + "#case-studies",
+        cancel=_url(request, "strategy_competitors"),
+        saved=_("Case study saved."),
+    )

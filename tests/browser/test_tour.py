@@ -33,6 +33,7 @@ PAGES = [
     ("strategy-roadmap", "/w/nordvik/strategy/roadmap/"),
     ("strategy-vision", "/w/nordvik/strategy/vision/"),
     ("strategy-goal-new", "/w/nordvik/strategy/goals/new/"),
+    ("strategy-competitors", "/w/nordvik/strategy/competitors/"),
 ]
 
 

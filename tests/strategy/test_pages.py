@@ -103,15 +103,23 @@ def test_a_kpi_target_against_its_direction_is_refused_beside_the_target(
     assert Kpi.objects.count() == 1
 
 
-def test_a_target_date_before_the_baseline_is_refused_beside_the_date(world: World, signed_in) -> None:
+def test_a_target_date_before_the_baseline_is_refused_beside_the_date(
+    world: World, signed_in
+) -> None:
     build_strategy(world)
     objective = SocialObjective.objects.get()
     response = signed_in(world.lead).post(
         "/w/acme/strategy/kpis/new/",
         {
-            "objective": objective.pk, "name": "Leads", "metric_key": "leads",
-            "direction": "increase", "baseline_value": "10", "baseline_date": "2027-01-01",
-            "target_value": "20", "target_date": "2026-01-01", "review_cadence": "monthly",
+            "objective": objective.pk,
+            "name": "Leads",
+            "metric_key": "leads",
+            "direction": "increase",
+            "baseline_value": "10",
+            "baseline_date": "2027-01-01",
+            "target_value": "20",
+            "target_date": "2026-01-01",
+            "review_cadence": "monthly",
             "amec_stage": "outcome",
         },
     )
@@ -121,8 +129,17 @@ def test_a_target_date_before_the_baseline_is_refused_beside_the_date(world: Wor
 def test_members_read_the_strategy_but_cannot_change_it(world: World, signed_in) -> None:
     params = build_strategy(world)
     client = signed_in(world.member)
-    for path in ["", "goals/", "kpis/", "audiences/", "messages/", "roadmap/", "vision/",
-                 f"objectives/{params['objective']}/", f"kpis/{params['kpi']}/"]:
+    for path in [
+        "",
+        "goals/",
+        "kpis/",
+        "audiences/",
+        "messages/",
+        "roadmap/",
+        "vision/",
+        f"objectives/{params['objective']}/",
+        f"kpis/{params['kpi']}/",
+    ]:
         assert client.get(f"/w/acme/strategy/{path}").status_code == 200, path
     assert client.get("/w/acme/strategy/goals/new/").status_code == 403
     response = client.post(f"/w/acme/strategy/goal/{params['goal']}/archive/")
@@ -154,7 +171,10 @@ def test_a_department_page_shows_the_objectives_that_serve_it(world: World, sign
 def test_the_message_matrix_shows_audiences_no_message_reaches(world: World, signed_in) -> None:
     build_strategy(world)
     client = signed_in(world.lead)
-    client.post("/w/acme/strategy/audiences/new/", {"name": "Journalists", "kind": "journalists", "priority": "2"})
+    client.post(
+        "/w/acme/strategy/audiences/new/",
+        {"name": "Journalists", "kind": "journalists", "priority": "2"},
+    )
     page = client.get("/w/acme/strategy/messages/")
     assert [a.name for a in page.context["unreached"]] == ["Journalists"]
     assert "audience_without_message" in gap_rules(client)
@@ -171,3 +191,34 @@ def test_a_complete_strategy_scores_100(world: World, signed_in) -> None:
     page = client.get("/w/acme/strategy/")
     assert page.context["gaps"] == [], [g["text"] for g in page.context["gaps"]]
     assert str(page.context["report"].score) == "100.0"
+
+
+def test_the_strategy_on_a_page_renders_as_html_and_pdf(world: World, signed_in) -> None:
+    build_strategy(world)
+    client = signed_in(world.executive)
+    page = client.get("/w/acme/strategy/on-a-page/")
+    body = page.content.decode()
+    assert "Cut the cost to serve" in body and "Outdoor families" in body and "<svg" in body
+    pdf = client.get("/w/acme/strategy/on-a-page.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert len(pdf.content) > 5000
+
+
+def test_a_lead_records_a_competitor_and_what_it_gained(world: World, signed_in) -> None:
+    client = signed_in(world.lead)
+    client.post("/w/acme/strategy/competitors/new/", {"name": "Rival Gear", "channels": ["instagram"]})
+    from converge.strategy.models import Competitor
+
+    rival = Competitor.objects.get()
+    response = client.post(
+        "/w/acme/strategy/competitors/observations/new/",
+        {"competitor": rival.pk, "observed_on": "2026-10-01", "kind": "press", "description": "Covered by 12 outdoor magazines."},
+    )
+    assert response.status_code == 302
+    client.post(
+        "/w/acme/strategy/case-studies/new/",
+        {"title": "Care on social", "summary": "A telecom moved cases to social.", "source": "Benchmark"},
+    )
+    page = signed_in(world.member).get("/w/acme/strategy/competitors/").content.decode()
+    assert "Covered by 12 outdoor magazines." in page and "Care on social" in page

@@ -22,7 +22,15 @@ from converge.strategy.rules import (
 
 TODAY = date(2026, 11, 28)
 GOOD_KPI = KpiFigures("increase", D("10"), date(2026, 1, 1), D("20"), date(2027, 12, 31))
-OBJECTIVE = ObjectiveFact("o1", "Answer complaints within an hour", 1, date(2026, 1, 1), date(2027, 12, 31), 92, date(2026, 10, 1))
+OBJECTIVE = ObjectiveFact(
+    "o1",
+    "Answer complaints within an hour",
+    1,
+    date(2026, 1, 1),
+    date(2027, 12, 31),
+    92,
+    date(2026, 10, 1),
+)
 COMPLETE = StrategyFacts(
     goals=[GoalFact("g1", "Cut cost to serve", 1)],
     objectives=[OBJECTIVE],
@@ -55,13 +63,34 @@ def test_an_empty_strategy_scores_zero_and_asks_for_a_roadmap() -> None:
     [
         (replace(COMPLETE, goals=[GoalFact("g1", "Cut cost", 0)]), "goal_without_objective"),
         (replace(COMPLETE, objectives=[replace(OBJECTIVE, kpis=0)]), "objective_without_kpi"),
-        (replace(COMPLETE, departments=[DepartmentFact("legal", "Legal", 0)]), "department_not_served"),
-        (replace(COMPLETE, audiences=[AudienceFact("a1", "Families", 0, 1)]), "audience_without_evidence"),
-        (replace(COMPLETE, audiences=[AudienceFact("a1", "Families", 1, 0)]), "audience_without_message"),
-        (replace(COMPLETE, initiatives=[InitiativeFact("i1", "Desk", 0, 0, date(2029, 12, 31))]), "initiative_without_goal"),
-        (replace(COMPLETE, initiatives=[InitiativeFact("i1", "Desk", 1, 0, date(2029, 11, 27))]), "roadmap_short"),
-        (replace(COMPLETE, objectives=[replace(OBJECTIVE, last_review=date(2026, 8, 1))]), "objective_not_reviewed"),
-        (replace(COMPLETE, kpis=[KpiFact("k1", "X", replace(GOOD_KPI, target_value=None))]), "kpi_incomplete"),
+        (
+            replace(COMPLETE, departments=[DepartmentFact("legal", "Legal", 0)]),
+            "department_not_served",
+        ),
+        (
+            replace(COMPLETE, audiences=[AudienceFact("a1", "Families", 0, 1)]),
+            "audience_without_evidence",
+        ),
+        (
+            replace(COMPLETE, audiences=[AudienceFact("a1", "Families", 1, 0)]),
+            "audience_without_message",
+        ),
+        (
+            replace(COMPLETE, initiatives=[InitiativeFact("i1", "Desk", 0, 0, date(2029, 12, 31))]),
+            "initiative_without_goal",
+        ),
+        (
+            replace(COMPLETE, initiatives=[InitiativeFact("i1", "Desk", 1, 0, date(2029, 11, 27))]),
+            "roadmap_short",
+        ),
+        (
+            replace(COMPLETE, objectives=[replace(OBJECTIVE, last_review=date(2026, 8, 1))]),
+            "objective_not_reviewed",
+        ),
+        (
+            replace(COMPLETE, kpis=[KpiFact("k1", "X", replace(GOOD_KPI, target_value=None))]),
+            "kpi_incomplete",
+        ),
     ],
 )
 def test_each_rule_finds_its_gap_and_nothing_else(broken: StrategyFacts, rule: str) -> None:
@@ -71,7 +100,9 @@ def test_each_rule_finds_its_gap_and_nothing_else(broken: StrategyFacts, rule: s
 
 
 def test_the_roadmap_must_reach_exactly_three_years_ahead() -> None:
-    on_the_day = replace(COMPLETE, initiatives=[InitiativeFact("i1", "Desk", 1, 0, date(2029, 11, 28))])
+    on_the_day = replace(
+        COMPLETE, initiatives=[InitiativeFact("i1", "Desk", 1, 0, date(2029, 11, 28))]
+    )
     assert rules_broken(on_the_day) == []
 
 
@@ -101,7 +132,10 @@ def test_a_never_reviewed_objective_counts_from_its_start() -> None:
         (replace(GOOD_KPI, baseline_value=None), ["missing_baseline"]),
         (replace(GOOD_KPI, baseline_date=None), ["missing_dates"]),
         (replace(GOOD_KPI, direction="band", target_value=None, band_low=D(1), band_high=D(3)), []),
-        (replace(GOOD_KPI, direction="band", target_value=None, band_low=D(3), band_high=D(1)), ["band_invalid"]),
+        (
+            replace(GOOD_KPI, direction="band", target_value=None, band_low=D(3), band_high=D(1)),
+            ["band_invalid"],
+        ),
     ],
 )
 def test_kpi_figures_are_checked_for_direction_dates_and_completeness(
