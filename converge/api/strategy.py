@@ -21,7 +21,7 @@ from uuid import UUID
 
 import pydantic
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import ValidationError
@@ -31,7 +31,7 @@ from converge.api.core import _context
 from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, Membership, User, Workspace
 from converge.core.policy import Action
-from converge.strategy import selectors, services
+from converge.strategy import selectors, services, yaml_io
 from converge.strategy.models import (
     AmecStage,
     Audience,
@@ -1197,5 +1197,45 @@ def alignment_get(request: HttpRequest, slug: str) -> AlignmentOut:
 
 
 # --- YAML export and import -----------------------------------------------------------------
-# The whole strategy as one YAML document belongs here, under f"{BASE}/yaml", built on
-# converge/strategy/yaml_io.py (being written separately): GET to export, POST to import.
+
+
+class StrategyYamlIn(Schema):
+    yaml: str
+    dry_run: bool = False
+
+
+class StrategyImportOut(Schema):
+    dry_run: bool
+    changed: bool
+    counts: dict[str, dict[str, int]]
+
+
+@router.get(
+    f"{BASE}/yaml",
+    response={200: None},
+    summary="Export the whole strategy as one YAML document",
+)
+def strategy_yaml_get(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace, _m = _context(request, slug, READ)
+    response = HttpResponse(
+        yaml_io.strategy_export(workspace), content_type="application/yaml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{workspace.slug}-strategy.yaml"'
+    return response
+
+
+@router.post(
+    f"{BASE}/yaml",
+    response=StrategyImportOut,
+    summary="Import a strategy YAML document (all or nothing; dry_run to preview)",
+)
+def strategy_yaml_post(
+    request: HttpRequest, slug: str, payload: StrategyYamlIn
+) -> StrategyImportOut:
+    workspace, me = _context(request, slug, EDIT)
+    result = yaml_io.strategy_import(
+        actor=me.user, workspace=workspace, text=payload.yaml, dry_run=payload.dry_run
+    )
+    return StrategyImportOut(
+        dry_run=result.dry_run, changed=result.changed, counts=result.as_dict()
+    )

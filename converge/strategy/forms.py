@@ -86,7 +86,7 @@ class ObjectiveForm(WorkspaceForm):
         label=_("Statement"),
         max_length=300,
         help_text=_(
-            "Specific and measurable, e.g. “Answer 90% of complaints on social within an hour "
+            "Specific and measurable, e.g. “Answer nine in ten complaints on social within an hour "
             "by June 2027”."
         ),
     )
@@ -310,7 +310,7 @@ class CaseStudyForm(forms.Form):
         label=_("Figures"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The results in numbers, e.g. “cost per case −21% in 18 months”."),
+        help_text=_("The results in numbers, e.g. “cost per case down 21 percent in 18 months”."),
     )
     source = forms.CharField(label=_("Source"), max_length=300)
     source_url = forms.URLField(label=_("Source URL"), required=False, assume_scheme="https")

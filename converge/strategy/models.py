@@ -250,7 +250,7 @@ class Audience(StrategyObject):
 
 
 class PresenceUnit(models.TextChoices):
-    PERCENT = "percent", _("% of the audience")
+    PERCENT = "percent", _("percent of the audience")
     USERS = "users", _("users")
 
 

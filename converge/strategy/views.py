@@ -22,7 +22,7 @@ from converge.core.models import Capability
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.reports.pdf import html_to_pdf
-from converge.strategy import charts, selectors, services
+from converge.strategy import charts, selectors, services, yaml_io
 from converge.strategy.alignment_text import describe_gap, fix_url
 from converge.strategy.forms import (
     AudienceForm,
@@ -700,4 +700,55 @@ def case_study_new(request: WorkspaceRequest) -> HttpResponse:
         done=lambda _obj: _url(request, "strategy_competitors") + "#case-studies",
         cancel=_url(request, "strategy_competitors"),
         saved=_("Case study saved."),
+    )
+
+
+# --- YAML export and import ----------------------------------------------------------------
+
+
+@workspace_view()
+def yaml_export(request: WorkspaceRequest) -> HttpResponse:
+    response = HttpResponse(
+        yaml_io.strategy_export(request.workspace), content_type="application/yaml; charset=utf-8"
+    )
+    filename = f"{request.workspace.slug}-strategy-{timezone.localdate():%Y-%m-%d}.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@workspace_view(EDIT)
+def yaml_import(request: WorkspaceRequest) -> HttpResponse:
+    """Upload (or paste) a strategy document; check it first, then import it all or nothing."""
+    text = ""
+    result = None
+    problems: list[dict[str, Any]] = []
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("document")
+        if upload is not None:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                error = _("The file is not UTF-8 text.")
+        else:
+            text = request.POST.get("text", "")
+        if text and not error:
+            dry_run = request.POST.get("confirm") != "1"
+            try:
+                result = yaml_io.strategy_import(
+                    actor=request.user, workspace=request.workspace, text=text, dry_run=dry_run
+                )
+            except ConvergeError as exc:
+                error = exc.message
+                problems = list(exc.details.get("problems", []))
+            else:
+                if not dry_run:
+                    messages.success(request, _("The strategy document was imported."))
+                    return redirect(_url(request, "strategy"))
+        elif not error:
+            error = _("Choose a YAML file to import.")
+    return render(
+        request,
+        "strategy/import.html",
+        {"text": text, "result": result, "problems": problems, "error": error},
     )

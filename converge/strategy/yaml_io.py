@@ -404,11 +404,24 @@ class ImportResult:
 
 class _Loader(yaml.SafeLoader):
     """The safe loader, except that dates stay text (so a bad one is reported with its path
-    instead of stopping the parse) and a key repeated within one mapping is an error."""
+    instead of stopping the parse), only true/false are booleans (as in YAML 1.2, so a
+    hand-written ``on:`` or ``tone: No`` stays text) and a key repeated in one mapping is an
+    error."""
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def _timestamp_as_text(loader: _Loader, node: yaml.Node) -> Any:
-    return loader.construct_scalar(node)  # type: ignore[arg-type]
+    assert isinstance(node, yaml.ScalarNode)
+    return loader.construct_scalar(node)
 
 
 def _mapping_without_repeats(loader: _Loader, node: yaml.Node) -> dict[Any, Any]:
@@ -774,11 +787,18 @@ class _Checker:
         return sorted(chosen)
 
     def references(
-        self, m: Mapping[str, Any], key: str, path: str, known: Collection[str], what: str
+        self,
+        m: Mapping[str, Any],
+        key: str,
+        path: str,
+        known: Collection[str] | None,
+        what: str,
     ) -> list[str]:
+        """Keys of other items; ``known=None`` when that section could not be read whole
+        (its own problems are reported; guessing here would only add noise)."""
         found: list[str] = []
         for p, ref in self.texts(m, key, path):
-            if ref in known:
+            if known is None or ref in known:
                 found.append(ref)
             else:
                 self.problem(p, what % {"key": _shown(ref)})
@@ -827,7 +847,7 @@ def strategy_validate(
         )
         return Validation(None, c.problems)
     version = data.get(VERSION_KEY)
-    if isinstance(version, bool) or version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:
         if version is None:
             message = _(
                 "this is not a Converge strategy document: “%(key)s: %(version)s” is missing"
@@ -845,10 +865,10 @@ def strategy_validate(
 
     vision = _vision(c, data["vision"], "vision") if data.get("vision") is not None else None
     goals = _section(c, data, "goals", _goal)
-    goal_keys = {g.key for g in goals}
+    goal_keys = _known_keys(data, "goals", goals)
     objectives = _section(c, data, "objectives", partial(_objective, goal_keys=goal_keys))
     audiences = _section(c, data, "audiences", _audience)
-    audience_keys = {a.key for a in audiences}
+    audience_keys = _known_keys(data, "audiences", audiences)
     messages = _section(c, data, "messages", partial(_message, audience_keys=audience_keys))
     competitors = _section(c, data, "competitors", _competitor)
     case_studies = _section(c, data, "case_studies", _case_study)
@@ -856,7 +876,11 @@ def strategy_validate(
         c,
         data,
         "initiatives",
-        partial(_initiative, goal_keys=goal_keys, objective_keys={o.key for o in objectives}),
+        partial(
+            _initiative,
+            goal_keys=goal_keys,
+            objective_keys=_known_keys(data, "objectives", objectives),
+        ),
     )
     if c.problems:
         return Validation(None, c.problems)
@@ -905,6 +929,16 @@ def _section(
             c.once(titles, title, _join(path, title_field), title)
         items.append(item)
     return items
+
+
+def _known_keys(data: Mapping[str, Any], name: str, items: Sequence[_Keyed]) -> set[str] | None:
+    """The keys of a section that was read whole, else None."""
+    raw = data.get(name)
+    if raw is None:
+        return set() if name in data else None
+    if not isinstance(raw, list) or len(items) != len(raw) or not all(i.key for i in items):
+        return None
+    return {i.key for i in items}
 
 
 _TITLE_FIELD = {
@@ -1006,7 +1040,7 @@ OBJECTIVE_FIELDS = (
 
 
 def _objective(
-    c: _Checker, raw: Any, path: str, *, goal_keys: Collection[str]
+    c: _Checker, raw: Any, path: str, *, goal_keys: Collection[str] | None
 ) -> ObjectiveDoc | None:
     m = c.mapping(raw, path, OBJECTIVE_FIELDS)
     if m is None:
@@ -1253,7 +1287,7 @@ MESSAGE_FIELDS = ("key", "title", "text", "tone", "owner", "audiences", "channel
 
 
 def _message(
-    c: _Checker, raw: Any, path: str, *, audience_keys: Collection[str]
+    c: _Checker, raw: Any, path: str, *, audience_keys: Collection[str] | None
 ) -> MessageDoc | None:
     m = c.mapping(raw, path, MESSAGE_FIELDS)
     if m is None:
@@ -1353,8 +1387,8 @@ def _initiative(
     raw: Any,
     path: str,
     *,
-    goal_keys: Collection[str],
-    objective_keys: Collection[str],
+    goal_keys: Collection[str] | None,
+    objective_keys: Collection[str] | None,
 ) -> InitiativeDoc | None:
     m = c.mapping(raw, path, INITIATIVE_FIELDS)
     if m is None:

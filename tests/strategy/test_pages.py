@@ -222,3 +222,60 @@ def test_a_lead_records_a_competitor_and_what_it_gained(world: World, signed_in)
     )
     page = signed_in(world.member).get("/w/acme/strategy/competitors/").content.decode()
     assert "Covered by 12 outdoor magazines." in page and "Care on social" in page
+
+
+def test_the_strategy_is_exported_checked_and_imported_through_the_pages(
+    world: World, signed_in
+) -> None:
+    build_strategy(world)
+    client = signed_in(world.lead)
+    exported = client.get("/w/acme/strategy/strategy.yaml")
+    assert exported["Content-Type"].startswith("application/yaml")
+    text = exported.content.decode()
+    assert "converge_strategy: 1" in text and "Cut the cost to serve" in text
+    changed = text.replace("Cut the cost to serve", "Cut the cost to serve by a fifth")
+    preview = client.post("/w/acme/strategy/import/", {"text": changed})
+    assert preview.context["result"].dry_run and preview.context["result"].changed
+    assert not BusinessGoal.objects.filter(title="Cut the cost to serve by a fifth").exists()
+    done = client.post("/w/acme/strategy/import/", {"text": changed, "confirm": "1"})
+    assert done.status_code == 302
+    assert BusinessGoal.objects.filter(title="Cut the cost to serve by a fifth").exists()
+
+
+def test_a_broken_document_lists_each_problem_with_its_path_and_writes_nothing(
+    world: World, signed_in
+) -> None:
+    build_strategy(world)
+    client = signed_in(world.lead)
+    text = client.get("/w/acme/strategy/strategy.yaml").content.decode()
+    broken = text.replace("horizon: '2028-12-31'", "horizon: '2028-13-31'")
+    before = AuditEntry.objects.count()
+    page = client.post("/w/acme/strategy/import/", {"text": broken, "confirm": "1"})
+    assert page.status_code == 200
+    paths = [p["path"] for p in page.context["problems"]]
+    assert paths == ["goals[0].horizon"]
+    assert AuditEntry.objects.count() == before
+
+
+def test_the_api_exports_and_imports_the_strategy_yaml(world: World) -> None:
+    from django.test import Client
+
+    from converge.core import services as core_services
+
+    build_strategy(world)
+    secret = core_services.api_token_create(actor=world.lead, workspace=world.workspace, name="t").secret
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    text = api.get("/api/v1/workspaces/acme/strategy/yaml").content.decode()
+    assert text.startswith("converge_strategy: 1")
+    same = api.post(
+        "/api/v1/workspaces/acme/strategy/yaml",
+        data={"yaml": text, "dry_run": True},
+        content_type="application/json",
+    )
+    assert same.status_code == 200 and same.json()["changed"] is False
+    bad = api.post(
+        "/api/v1/workspaces/acme/strategy/yaml",
+        data={"yaml": "converge_strategy: 99\n"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and bad.json()["details"]["problems"]
