@@ -457,6 +457,7 @@ def message_matrix(request: WorkspaceRequest) -> HttpResponse:
             "messages_list": msgs,
             "rows": rows,
             "unreached": [r["audience"] for r in rows if not r["reached"]],
+            "archived_messages": selectors.messages(ws, archived=True),
             "platform_labels": dict(Platform.choices),
             "can_edit": EDIT in request.allowed,
         },

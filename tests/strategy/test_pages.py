@@ -207,18 +207,29 @@ def test_the_strategy_on_a_page_renders_as_html_and_pdf(world: World, signed_in)
 
 def test_a_lead_records_a_competitor_and_what_it_gained(world: World, signed_in) -> None:
     client = signed_in(world.lead)
-    client.post("/w/acme/strategy/competitors/new/", {"name": "Rival Gear", "channels": ["instagram"]})
+    client.post(
+        "/w/acme/strategy/competitors/new/", {"name": "Rival Gear", "channels": ["instagram"]}
+    )
     from converge.strategy.models import Competitor
 
     rival = Competitor.objects.get()
     response = client.post(
         "/w/acme/strategy/competitors/observations/new/",
-        {"competitor": rival.pk, "observed_on": "2026-10-01", "kind": "press", "description": "Covered by 12 outdoor magazines."},
+        {
+            "competitor": rival.pk,
+            "observed_on": "2026-10-01",
+            "kind": "press",
+            "description": "Covered by 12 outdoor magazines.",
+        },
     )
     assert response.status_code == 302
     client.post(
         "/w/acme/strategy/case-studies/new/",
-        {"title": "Care on social", "summary": "A telecom moved cases to social.", "source": "Benchmark"},
+        {
+            "title": "Care on social",
+            "summary": "A telecom moved cases to social.",
+            "source": "Benchmark",
+        },
     )
     page = signed_in(world.member).get("/w/acme/strategy/competitors/").content.decode()
     assert "Covered by 12 outdoor magazines." in page and "Care on social" in page
@@ -263,7 +274,9 @@ def test_the_api_exports_and_imports_the_strategy_yaml(world: World) -> None:
     from converge.core import services as core_services
 
     build_strategy(world)
-    secret = core_services.api_token_create(actor=world.lead, workspace=world.workspace, name="t").secret
+    secret = core_services.api_token_create(
+        actor=world.lead, workspace=world.workspace, name="t"
+    ).secret
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     text = api.get("/api/v1/workspaces/acme/strategy/yaml").content.decode()
     assert text.startswith("converge_strategy: 1")
@@ -279,3 +292,16 @@ def test_the_api_exports_and_imports_the_strategy_yaml(world: World) -> None:
         content_type="application/json",
     )
     assert bad.status_code == 422 and bad.json()["details"]["problems"]
+
+
+def test_an_archived_message_is_listed_apart_and_can_be_restored(world: World, signed_in) -> None:
+    params = build_strategy(world)
+    client = signed_in(world.lead)
+    client.post(f"/w/acme/strategy/message/{params['message']}/archive/")
+    page = client.get("/w/acme/strategy/messages/")
+    assert not page.context["messages_list"]
+    assert [m.title for m in page.context["archived_messages"]] == ["Gear that lasts"]
+    client.post(f"/w/acme/strategy/message/{params['message']}/archive/", {"restore": "1"})
+    assert [m.title for m in client.get("/w/acme/strategy/messages/").context["messages_list"]] == [
+        "Gear that lasts"
+    ]
