@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,7 +55,7 @@ class WorkspaceRequest(HttpRequest):
     allowed: frozenset[str]
 
 
-WorkspaceView = Callable[..., HttpResponse]
+WorkspaceView = Callable[..., HttpResponseBase]
 
 
 def workspace_view(action: str = Action.VIEW_WORKSPACE) -> Callable[[WorkspaceView], WorkspaceView]:
@@ -64,7 +65,7 @@ def workspace_view(action: str = Action.VIEW_WORKSPACE) -> Callable[[WorkspaceVi
     def decorator(view: WorkspaceView) -> WorkspaceView:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             access = get_workspace_for_user(request.user, slug, action)
             wreq = cast(WorkspaceRequest, request)
             wreq.workspace = access.workspace

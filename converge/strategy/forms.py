@@ -79,6 +79,12 @@ class GoalForm(WorkspaceForm):
         required=False,
         help_text=_("E.g. “Business plan 2027, p. 4”."),
     )
+    attachment = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=_("Optional: the page of the business plan, as a document or an image (20 MB)."),
+    )
+    remove_attachment = forms.BooleanField(label=_("Remove the current attachment"), required=False)
 
 
 class ObjectiveForm(WorkspaceForm):

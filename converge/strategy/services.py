@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.core.files import File
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,8 +156,10 @@ def goal_save(
     description: str = "",
     departments: Iterable[Department] = (),
     source: str = "",
+    attachment: File[Any] | None = None,
+    remove_attachment: bool = False,
 ) -> BusinessGoal:
-    """Create (``goal=None``) or change a business goal."""
+    """Create (``goal=None``) or change a business goal, optionally with a source document."""
     require_editor(actor, workspace)
     title = _required(title, "title", _("Enter a title."))
     metric = _required(
@@ -165,20 +168,56 @@ def goal_save(
     if horizon is None:
         raise ConvergeError(_("Enter the horizon date."), field="horizon")
     depts = _same_workspace(workspace, departments, "departments")
+    values: dict[str, Any] = {
+        "title": title,
+        "business_metric": metric,
+        "horizon": horizon,
+        "priority": priority,
+        "description": description.strip(),
+        "source": source.strip(),
+    }
+    if attachment is not None:
+        check_attachment(attachment)
+        values["attachment"] = attachment
+    elif remove_attachment:
+        values["attachment"] = None
     return _save(
         actor=actor,
         obj=goal or BusinessGoal(workspace=workspace),
-        values={
-            "title": title,
-            "business_metric": metric,
-            "horizon": horizon,
-            "priority": priority,
-            "description": description.strip(),
-            "source": source.strip(),
-        },
+        values=values,
         m2m={"departments": depts},
         kind="goal",
     )
+
+
+ATTACHMENT_TYPES = (
+    ".pdf",
+    ".docx",
+    ".xlsx",
+    ".pptx",
+    ".odt",
+    ".ods",
+    ".odp",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".txt",
+    ".md",
+)
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def check_attachment(upload: File[Any]) -> None:
+    """Documents and images only, at most 20 MB."""
+    name = (upload.name or "").lower()
+    if not name.endswith(ATTACHMENT_TYPES):
+        raise ConvergeError(
+            _("Attach a document or an image (%(types)s).")
+            % {"types": ", ".join(ATTACHMENT_TYPES)},
+            field="attachment",
+        )
+    if upload.size is not None and upload.size > ATTACHMENT_MAX_BYTES:
+        raise ConvergeError(_("The file is larger than 20 MB."), field="attachment")
 
 
 def goal_archive(*, actor: User, goal: BusinessGoal, archived: bool = True) -> BusinessGoal:

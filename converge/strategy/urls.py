@@ -9,6 +9,7 @@ urlpatterns = [
     path("goals/", views.goal_list, name="strategy_goals"),
     path("goals/new/", views.goal_edit, name="strategy_goal_new"),
     path("goals/<uuid:goal>/edit/", views.goal_edit, name="strategy_goal_edit"),
+    path("goals/<uuid:goal>/attachment/", views.goal_attachment, name="strategy_goal_attachment"),
     path("objectives/new/", views.objective_edit, name="strategy_objective_new"),
     path("objectives/<uuid:objective>/", views.objective_detail, name="strategy_objective"),
     path("objectives/<uuid:objective>/edit/", views.objective_edit, name="strategy_objective_edit"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -150,7 +150,14 @@ def goal_edit(request: WorkspaceRequest, goal: str | None = None) -> HttpRespons
             "priority": instance.priority,
             "source": instance.source,
         }
-    form = GoalForm(_posted(request), workspace=ws, initial=initial)
+    form = GoalForm(
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        workspace=ws,
+        initial=initial,
+    )
+    if not (isinstance(instance, BusinessGoal) and instance.attachment):
+        del form.fields["remove_attachment"]
     return _form_page(
         request,
         form,
@@ -752,4 +759,17 @@ def yaml_import(request: WorkspaceRequest) -> HttpResponse:
         request,
         "strategy/import.html",
         {"text": text, "result": result, "problems": problems, "error": error},
+    )
+
+
+@workspace_view()
+def goal_attachment(request: WorkspaceRequest, goal: str) -> FileResponse:
+    """The goal's attached source document, for people who may read the strategy."""
+    obj = selectors.get(BusinessGoal, request.workspace, goal)
+    if not obj.attachment:
+        raise Http404("No attachment.")
+    return FileResponse(
+        obj.attachment.open("rb"),
+        as_attachment=True,
+        filename=obj.attachment.name.rsplit("/", 1)[-1],
     )

@@ -305,3 +305,28 @@ def test_an_archived_message_is_listed_apart_and_can_be_restored(world: World, s
     assert [m.title for m in client.get("/w/acme/strategy/messages/").context["messages_list"]] == [
         "Gear that lasts"
     ]
+
+
+def test_a_goal_keeps_its_source_document_for_readers_only(
+    world: World, signed_in, settings, tmp_path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = signed_in(world.lead)
+    wrong = client.post(
+        "/w/acme/strategy/goals/new/",
+        {**GOAL, "attachment": SimpleUploadedFile("plan.exe", b"MZ")},
+    )
+    assert "Attach a document" in wrong.context["form"].errors["attachment"][0]
+    assert not BusinessGoal.objects.exists()
+    client.post(
+        "/w/acme/strategy/goals/new/",
+        {**GOAL, "attachment": SimpleUploadedFile("business-plan-p4.pdf", b"%PDF-1.4 plan")},
+    )
+    goal = BusinessGoal.objects.get()
+    response = signed_in(world.member).get(f"/w/acme/strategy/goals/{goal.uuid}/attachment/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 plan"
+    outsider = signed_in(world.outsider).get(f"/w/acme/strategy/goals/{goal.uuid}/attachment/")
+    assert outsider.status_code == 404
