@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ninja",
     "converge.core",
     "converge.strategy",
+    "converge.measurement",
 ]
 
 MIDDLEWARE = [

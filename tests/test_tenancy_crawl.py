@@ -83,8 +83,21 @@ def victim(world: World) -> dict[str, str]:
     token = services.api_token_create(actor=world.lead, workspace=world.workspace, name="t").token
     member = Membership.objects.get(user=world.member, workspace=world.workspace)
     strategy = build_strategy(world)
+    from converge.measurement import services as measurement
+
+    channel = measurement.channel_save(
+        actor=world.lead, workspace=world.workspace, platform="x", handle="@acme"
+    )
+    record, _plan = measurement.import_check(
+        actor=world.lead,
+        workspace=world.workspace,
+        filename="f.csv",
+        data=b"day,metric,channel,value\n2026-01-01,leads,,1\n",
+    )
     return {
         **strategy,
+        "channel": str(channel.uuid),
+        "imp": str(record.uuid),
         "slug": world.workspace.slug,
         "member": str(member.uuid),
         "invitation": str(invitation.uuid),

@@ -30,8 +30,9 @@ urlpatterns = [
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<uuid:token>/revoke/", views.token_revoke, name="token_revoke"),
     path("strategy/", include("converge.strategy.urls")),
+    path("measurement/", include("converge.measurement.urls")),
 ] + [
     path(f"{area}/", views.area_pending, {"area": area}, name=f"area_{area}")
     for area in views.AREAS
-    if area != "strategy"
+    if area not in {"strategy", "measurement"}
 ]

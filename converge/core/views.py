@@ -651,13 +651,6 @@ def token_revoke(request: WorkspaceRequest, token: str) -> HttpResponse:
 # --- Areas still to come ------------------------------------------------------------------
 
 AREAS: dict[str, tuple[Any, Any]] = {
-    "measurement": (
-        gettext_lazy("Measurement"),
-        gettext_lazy(
-            "Channels, the metric catalogue, imports of the platforms' real exports, KPI "
-            "progress with pace, “why” explanations and dashboards per goal, department and channel."  # noqa: E501
-        ),
-    ),
     "governance": (
         gettext_lazy("Governance"),
         gettext_lazy(

@@ -1,0 +1,135 @@
+"""The generic long CSV: one row per day, metric, channel and value.
+
+    day,metric,channel,value
+    2026-03-01,leads,,42
+    2026-03-01,impressions,@nordvik,18250
+
+``channel`` may be empty (a business figure) or a channel's handle. Days are ISO dates
+(YYYY-MM-DD); values use a point or a comma as decimal mark, with spaces as thousands
+separators allowed (“1 234,5”)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from converge.measurement.importers.base import (
+    FormatError,
+    ParsedObservation,
+    ParseResult,
+    RowProblem,
+)
+
+REQUIRED = ("day", "metric", "value")
+ALIASES = {
+    "date": "day",
+    "dag": "day",
+    "datum": "day",
+    "mått": "metric",
+    "kanal": "channel",
+    "värde": "value",
+}
+
+
+def decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "utf-16"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        return text
+    return data.decode("cp1252")
+
+
+def parse_decimal(raw: str) -> Decimal:
+    text = raw.strip().replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+,\d+", text):  # 1.234,5
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d+,\d+", text):  # 1234,5
+        text = text.replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):  # 1,234.5
+        text = text.replace(",", "")
+    value = Decimal(text)
+    if not value.is_finite():
+        raise InvalidOperation(raw)
+    return value
+
+
+def _header(row: list[str]) -> list[str]:
+    names = [c.strip().lower() for c in row]
+    return [ALIASES.get(n, n) for n in names]
+
+
+class GenericLongCsv:
+    key = "generic_long_csv"
+    platform = "other"
+    description = "Generic long CSV: columns day, metric, channel (optional), value"
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        try:
+            first = decode(head).splitlines()[0]
+        except (IndexError, UnicodeDecodeError):
+            return False
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        names = _header(next(csv.reader([first], delimiter=delimiter)))
+        return all(n in names for n in REQUIRED)
+
+    def parse(self, data: bytes, filename: str) -> ParseResult:
+        text = decode(data)
+        first = text.splitlines()[0] if text else ""
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = _header(next(reader))
+        except StopIteration as exc:
+            raise FormatError("The file is empty.") from exc
+        missing = [n for n in REQUIRED if n not in header]
+        if missing:
+            raise FormatError(
+                "The generic CSV needs the columns day, metric and value; missing: "
+                + ", ".join(missing)
+                + "."
+            )
+        where = {name: header.index(name) for name in header}
+        result = ParseResult(format=self.key, platform=self.platform)
+        for line, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) < len(header):
+                result.problems.append(RowProblem(line, None, "The row has too few cells."))
+                continue
+            raw_day = row[where["day"]].strip()
+            try:
+                day = date.fromisoformat(raw_day)
+            except ValueError:
+                result.problems.append(
+                    RowProblem(line, "day", f"“{raw_day}” is not a date (expected YYYY-MM-DD).")
+                )
+                continue
+            metric = row[where["metric"]].strip()
+            if not metric:
+                result.problems.append(RowProblem(line, "metric", "The metric is empty."))
+                continue
+            raw_value = row[where["value"]]
+            try:
+                value = parse_decimal(raw_value)
+            except (InvalidOperation, ValueError):
+                result.problems.append(
+                    RowProblem(line, "value", f"“{raw_value.strip()}” is not a number.")
+                )
+                continue
+            channel = row[where["channel"]].strip() if "channel" in where else ""
+            result.observations.append(
+                ParsedObservation(
+                    day=day, metric=metric, value=value, line=line, channel=channel or None
+                )
+            )
+        return result
+
+
+IMPORTERS = [GenericLongCsv()]

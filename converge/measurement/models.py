@@ -1,0 +1,158 @@
+"""Channels, the workspace's own metrics, imports, daily observations and posts.
+
+Natural keys make re-imports idempotent: an observation is one (channel, metric, day); a post is
+one (channel, external id). Every imported row remembers the import and the line it came from,
+so every figure can be traced back to its file."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from converge.core.models import Department, User, Workspace
+from converge.strategy.models import Platform
+
+
+class Channel(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    handle = models.CharField(_("handle"), max_length=100)
+    url = models.URLField(_("URL"), blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("owning department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active to"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ("platform", "handle")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "platform", "handle"], name="channel_unique_handle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.handle}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Checked, not imported")
+    COMMITTED = "committed", _("Imported")
+    REJECTED = "rejected", _("Rejected")
+    ROLLED_BACK = "rolled_back", _("Rolled back")
+
+
+class Import(models.Model):
+    """One file brought in: who, when, which file (name and SHA-256), the format found, the
+    counts, and — through its rows — what it wrote."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(
+        Channel,
+        verbose_name=_("channel"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(_("size"))
+    format = models.CharField(_("format"), max_length=40)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Observation(models.Model):
+    """A metric's value on one calendar day (in the workspace's time zone) for one channel,
+    or for no channel (business figures such as leads from the CRM)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    metric = models.CharField(max_length=64, db_index=True)
+    day = models.DateField()
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    source_import = models.ForeignKey(
+        Import, on_delete=models.SET_NULL, null=True, blank=True, related_name="observations"
+    )
+    source_line = models.PositiveIntegerField(null=True, blank=True)
+    previous_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    previous_import = models.ForeignKey(
+        Import, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("day",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "channel", "metric", "day"],
+                name="observation_unique_day",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "metric", "day"], name="obs_ws_metric_day")]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.day}: {self.value}"
+
+
+class Post(models.Model):
+    """One published post with its metrics as exported (lifetime totals at export time)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="posts")
+    external_id = models.CharField(_("id"), max_length=64)
+    published_at = models.DateTimeField(_("published"))
+    text = models.TextField(_("text"), blank=True)
+    kind = models.CharField(_("type"), max_length=16, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    campaign = models.CharField(_("campaign"), max_length=100, blank=True)
+    metrics = models.JSONField(_("metrics"), default=dict)
+    source_import = models.ForeignKey(
+        Import, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
+    source_line = models.PositiveIntegerField(null=True, blank=True)
+    previous = models.JSONField(null=True, blank=True)
+    previous_import = models.ForeignKey(
+        Import, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-published_at",)
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="post_unique_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.external_id}"

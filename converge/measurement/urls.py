@@ -1,0 +1,16 @@
+"""Measurement pages, under /w/<slug>/measurement/."""
+
+from django.urls import path
+
+from converge.measurement import views
+
+urlpatterns = [
+    path("", views.overview, name="measurement"),
+    path("channels/new/", views.channel_edit, name="measurement_channel_new"),
+    path("channels/<uuid:channel>/edit/", views.channel_edit, name="measurement_channel_edit"),
+    path("metrics/", views.catalogue, name="measurement_metrics"),
+    path("imports/", views.import_list, name="measurement_imports"),
+    path("imports/<uuid:imp>/", views.import_detail, name="measurement_import"),
+    path("imports/<uuid:imp>/commit/", views.import_commit, name="measurement_import_commit"),
+    path("imports/<uuid:imp>/rollback/", views.import_rollback, name="measurement_import_rollback"),
+]

@@ -1,0 +1,199 @@
+"""Measurement pages: channels, the metric catalogue, imports with preview, commit, rollback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from converge.core.errors import ConvergeError
+from converge.core.forms import show_error
+from converge.core.models import Capability
+from converge.core.views import WorkspaceRequest, workspace_view
+from converge.measurement import services
+from converge.measurement.catalogue import BUILT_IN
+from converge.measurement.forms import ChannelForm, UploadForm
+from converge.measurement.models import Channel, Import, ImportStatus
+
+EDIT = Capability.EDIT_STRATEGY
+
+
+def _url(request: WorkspaceRequest, name: str, *args: Any) -> str:
+    return reverse(name, args=[request.workspace.slug, *args])
+
+
+@workspace_view()
+def overview(request: WorkspaceRequest) -> HttpResponse:
+    ws = request.workspace
+    return render(
+        request,
+        "measurement/overview.html",
+        {
+            "channels": Channel.objects.filter(workspace=ws)
+            .select_related("department")
+            .annotate(post_count=Count("posts")),
+            "imports": Import.objects.filter(workspace=ws)
+            .select_related("channel", "created_by")
+            .order_by("-created_at")[:10],
+            "can_edit": EDIT in request.allowed,
+        },
+    )
+
+
+@workspace_view(EDIT)
+def channel_edit(request: WorkspaceRequest, channel: str | None = None) -> HttpResponse:
+    ws = request.workspace
+    instance = Channel.objects.filter(workspace=ws, uuid=channel).first() if channel else None
+    if channel and instance is None:
+        raise Http404("No such channel.")
+    initial = {}
+    if instance is not None:
+        initial = {
+            f: getattr(instance, f)
+            for f in ("platform", "handle", "url", "department", "active_from", "active_to")
+        }
+    form = ChannelForm(
+        request.POST if request.method == "POST" else None, workspace=ws, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.channel_save(
+                actor=request.user, workspace=ws, channel=instance, **form.cleaned_data
+            )
+        except ConvergeError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("Channel saved."))
+            return redirect(_url(request, "measurement"))
+    return render(
+        request,
+        "strategy/form.html",
+        {
+            "form": form,
+            "title": _("Edit channel") if instance else _("New channel"),
+            "cancel": _url(request, "measurement"),
+        },
+    )
+
+
+@workspace_view()
+def catalogue(request: WorkspaceRequest) -> HttpResponse:
+    swedish = translation.get_language() == "sv"
+    rows = [{"metric": m, "name": m.name_sv if swedish else m.name_en} for m in BUILT_IN]
+    return render(request, "measurement/catalogue.html", {"rows": rows})
+
+
+@workspace_view()
+def import_list(request: WorkspaceRequest) -> HttpResponse:
+    ws = request.workspace
+    can_edit = EDIT in request.allowed
+    form = UploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        workspace=ws,
+    )
+    if request.method == "POST":
+        if not can_edit:
+            from converge.core.policy import NotPermitted
+
+            raise NotPermitted(EDIT)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                record, _plan = services.import_check(
+                    actor=request.user,
+                    workspace=ws,
+                    data=upload.read(),
+                    filename=upload.name,
+                    channel=form.cleaned_data["channel"],
+                )
+            except ConvergeError as exc:
+                show_error(form, exc)
+            else:
+                return redirect(_url(request, "measurement_import", record.uuid))
+    return render(
+        request,
+        "measurement/import_list.html",
+        {
+            "form": form,
+            "imports": Import.objects.filter(workspace=ws)
+            .select_related("channel", "created_by")
+            .order_by("-created_at"),
+            "can_edit": can_edit,
+        },
+    )
+
+
+@workspace_view()
+def import_detail(request: WorkspaceRequest, imp: str) -> HttpResponse:
+    record = (
+        Import.objects.filter(workspace=request.workspace, uuid=imp)
+        .select_related("channel", "created_by")
+        .first()
+    )
+    if record is None:
+        raise Http404("No such import.")
+    outcomes: list[services.RowOutcome] = []
+    if record.status in (ImportStatus.PREVIEWED, ImportStatus.REJECTED):
+        try:
+            plan = services.plan_import(
+                workspace=request.workspace,
+                data=services._stored_file(record),
+                filename=record.file_name,
+                channel=record.channel,
+            )
+            outcomes = [o for o in plan.outcomes if o.kind != "unchanged"][:300]
+        except ConvergeError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "measurement/import_detail.html",
+        {
+            "record": record,
+            "outcomes": outcomes,
+            "can_edit": EDIT in request.allowed,
+            "observation_count": record.observations.count(),
+            "post_count": record.posts.count(),
+        },
+    )
+
+
+@workspace_view(EDIT)
+@require_POST
+def import_commit(request: WorkspaceRequest, imp: str) -> HttpResponse:
+    record = Import.objects.filter(workspace=request.workspace, uuid=imp).first()
+    if record is None:
+        raise Http404("No such import.")
+    try:
+        record = services.import_commit(actor=request.user, record=record)
+    except ConvergeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.")
+            % {"new": record.new, "changed": record.changed, "unchanged": record.unchanged},
+        )
+    return redirect(_url(request, "measurement_import", imp))
+
+
+@workspace_view(EDIT)
+@require_POST
+def import_rollback(request: WorkspaceRequest, imp: str) -> HttpResponse:
+    record = Import.objects.filter(workspace=request.workspace, uuid=imp).first()
+    if record is None:
+        raise Http404("No such import.")
+    try:
+        services.import_rollback(actor=request.user, record=record)
+    except ConvergeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The import was rolled back."))
+    return redirect(_url(request, "measurement_import", imp))
