@@ -286,4 +286,8 @@ def build_demo() -> Workspace:
     from converge.strategy.demo import build_strategy_demo
 
     build_strategy_demo(workspace, users["lead@nordvik.example"])
+
+    from converge.measurement.demo import build_measurement_demo
+
+    build_measurement_demo(workspace, users["lead@nordvik.example"])
     return workspace
