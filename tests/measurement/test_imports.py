@@ -177,3 +177,39 @@ def test_channels_are_unique_per_platform_and_handle(
         "/w/acme/measurement/channels/new/", {"platform": "instagram", "handle": "@ACME"}
     )
     assert "already exists" in response.context["form"].errors["handle"][0]
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+ROPENSCI = SHARED / "x-twitter-analytics-export" / "ropensci-tweets"
+
+
+def real_x_file() -> Path:
+    if not ROPENSCI.exists():
+        pytest.skip(f"the shared sample data is not at {SHARED}")
+    return sorted(ROPENSCI.glob("tweet_activity_metrics_*.csv"))[0]
+
+
+def test_a_real_x_export_is_imported_into_its_channel_once(world: World) -> None:
+    import csv
+
+    path = real_x_file()
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    x = services.channel_save(
+        actor=world.lead, workspace=world.workspace, platform="x", handle="rOpenSci"
+    )
+    record, plan = services.import_check(
+        actor=world.lead, workspace=world.workspace, data=path.read_bytes(), filename=path.name
+    )
+    assert record.format == "x_tweet_activity" and record.channel == x
+    assert (record.new, record.rejected) == (len({r["Tweet id"] for r in rows}), 0)
+    services.import_commit(actor=world.lead, record=record)
+    from converge.measurement.models import Post
+
+    first = rows[0]
+    post = Post.objects.get(channel=x, external_id=first["Tweet id"])
+    assert Decimal(post.metrics["impressions"]) == Decimal(first["impressions"])
+    again, _plan = services.import_check(
+        actor=world.lead, workspace=world.workspace, data=path.read_bytes(), filename=path.name
+    )
+    assert (again.new, again.changed, again.unchanged) == (0, 0, record.new)

@@ -1,0 +1,50 @@
+"""In a real browser: a lead uploads a real X export, reads the preview and imports it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+ROPENSCI = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "data"
+    / "x-twitter-analytics-export"
+    / "ropensci-tweets"
+)
+
+
+def test_a_lead_uploads_a_real_x_export_previews_and_commits_it(
+    live_server, transactional_db, page, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    if not ROPENSCI.exists():
+        pytest.skip("the shared sample data is not there")
+    settings.MEDIA_ROOT = tmp_path
+    call_command("converge_demo", force=True)
+    export = sorted(ROPENSCI.glob("tweet_activity_metrics_*.csv"))[0]
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mail address").fill("lead@nordvik.example")
+    page.get_by_label("Password").fill("nordvik-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/w/nordvik/")
+    page.goto(f"{live_server.url}/w/nordvik/measurement/imports/")
+    page.get_by_label("Export file").set_input_files(str(export))
+    page.get_by_label("Channel").select_option(label="X/Twitter @nordvik")
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_test_id("import-status").wait_for()
+    assert page.get_by_test_id("import-status").inner_text() == "Checked, not imported"
+    counts = page.get_by_test_id("import-counts").inner_text()
+    assert counts.startswith("37 new") and counts.endswith("0 rejected")
+    assert page.locator("[data-outcome=new]").count() == 37
+    screenshot(page, "import-01-preview")
+    page.get_by_role("button", name="Import these rows").click()
+    page.get_by_text("Imported: 37 new").wait_for()
+    assert page.get_by_test_id("import-status").inner_text() == "Imported"
+    screenshot(page, "import-02-committed")
