@@ -198,7 +198,7 @@ def test_a_real_x_export_is_imported_into_its_channel_once(world: World) -> None
     x = services.channel_save(
         actor=world.lead, workspace=world.workspace, platform="x", handle="rOpenSci"
     )
-    record, plan = services.import_check(
+    record, _plan = services.import_check(
         actor=world.lead, workspace=world.workspace, data=path.read_bytes(), filename=path.name
     )
     assert record.format == "x_tweet_activity" and record.channel == x
