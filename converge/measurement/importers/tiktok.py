@@ -1,0 +1,522 @@
+"""TikTok analytics downloads. Pure Python, no Django.
+
+Two families:
+
+* **TikTok Studio (creator) CSVs** — ``Overview.csv``, ``Viewers.csv``, ``Content*.csv`` and
+  ``Followers_<handle>/FollowerHistory.csv``: UTF-8 with a BOM, every field quoted, and dates
+  **without a year** (``"February 28"``, localised as ``"28 апреля"`` or ``"8. Juli"``).
+* **Business-account sheets converted to CSV** — ``TIKTOK_RAW.csv`` (daily),
+  ``TIKTOK_AUDIENCE_RAW.csv`` (daily followers) and ``TIKTOK_VIDEO_RAW.csv`` (per video), with
+  ``2025/10/31`` dates and ``NAN``/``--`` for missing values.
+
+``undefined``, ``NAN``, ``N/A``, ``--`` and ``-`` mean "no value": no observation is made,
+never a zero.
+
+**The year rule** for dates without a year. Daily files run oldest first and end on the last
+day before the download. The last row's year is
+
+1. a year written in the file name (``Overview_2025-03-01.csv`` → 2025; with two dates in the
+   name, the later one), else
+2. the latest year in which that day is not after today (the day of the import, UTC).
+
+Going up the file from the last row, the year drops by one whenever the month and day go
+*up* (``January 2`` above ``December 31``). ``February 29`` in a year that is not a leap
+year is reported as a problem. In ``Content*.csv`` the ``Time`` column is the download day
+(same rule); each ``Post time`` is the latest date on or before it. The publish time itself
+comes from the video id when it agrees with that day: a TikTok id holds its creation time
+(Unix seconds in the top 32 bits), which also gives the hour.
+
+Mapping decisions:
+
+* ``Video Views`` → ``video_views``; ``Profile Views`` → ``profile_visits``; ``Likes``,
+  ``Comments``, ``Shares`` as named; ``Total Viewers`` and ``Reached audience`` (unique
+  people a day) → ``reach``; ``Add to Favorites`` → ``saves``; ``Leads submission`` →
+  ``leads``.
+* ``Followers``/``Total followers`` → ``followers``; ``Difference in followers from previous
+  day`` and ``Net growth`` → ``net_follower_growth``. ``New followers`` alone is gross (no
+  unfollows) and is ignored, as are ``New``/``Returning Viewers``, ``Engaged audience`` and
+  ``Phone number clicks``: no catalogue key fits them.
+* ``FollowerActivity.csv`` (followers online by hour), ``FollowerGender.csv`` and
+  ``FollowerTopTerritories.csv`` (distributions) have no catalogue key and are not imported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from converge.measurement.importers.base import (
+    Importer,
+    ParsedPost,
+    ParseResult,
+    RowProblem,
+)
+from converge.measurement.importers.x import (
+    Table,
+    add_day,
+    decode,
+    number,
+    read_table,
+    sniff_header,
+)
+
+MISSING = {"undefined", "nan", "n/a", "--", "-", "null", "none"}
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january jan janv ene januar janvier janv enero ene gennaio gen janeiro januari januarie "
+        "января январь января stycznia січня ocak",
+        "february feb februar février févr fevrier febrero febbraio feb fevereiro "
+        "fev februari februarie февраля февраль лютого lutego şubat",
+        "march mar mär märz maerz mars marzo março marco maart martie марта март "
+        "березня marca mart",
+        "april apr avr abr avril abril aprile apr april aprilie апреля апрель "
+        "квітня kwietnia nisan",
+        "may mai mayo maggio maio mei maj мая май травня maja mayıs",
+        "june jun juni juin junio giugno junho iunie июня июнь червня czerwca haziran",
+        "july jul juil juli juillet julio luglio julho iulie июля июль липня lipca temmuz",
+        "august aug ago août aout agosto augusti augustus august августа август серпня "
+        "sierpnia ağustos",
+        "september sep sept september septembre septiembre settembre setembro setiembre "
+        "septembrie сентября сентябрь вересня września eylül",
+        "october oct oktober octobre octubre ottobre outubro okt octombrie октября октябрь "
+        "жовтня października ekim",
+        "november nov november novembre noviembre novembro noiembrie ноября ноябрь листопада "
+        "listopada kasım",
+        "december dec déc dic dez dezember décembre decembre diciembre dicembre dezembro "
+        "december decembrie декабря декабрь грудня grudnia aralık",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        MONTHS.setdefault(_name, _number)
+FILLER = {"de", "del", "di", "d", "of", "the"}
+YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+VIDEO_IN_LINK = re.compile(r"tiktok\.com/@([^/?#]+)/(?:video|photo)/(\d+)")
+
+
+def month_day(raw: str) -> tuple[int, int]:
+    """``"February 28"``, ``"28 апреля"``, ``"8. Juli"``, ``"3 de março"`` → (month, day)."""
+    tokens = [t for t in re.split(r"[\s.,]+", raw.strip().lower()) if t and t not in FILLER]
+    numbers = [t for t in tokens if t.isdigit()]
+    words = [t for t in tokens if not t.isdigit()]
+    if len(numbers) != 1 or len(words) != 1 or words[0] not in MONTHS:
+        raise ValueError(raw)
+    day = int(numbers[0])
+    if not 1 <= day <= 31:
+        raise ValueError(raw)
+    return MONTHS[words[0]], day
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def last_year(month: int, day: int, filename: str, today: date) -> int:
+    """The year of a file's last (most recent) year-less date; see the module's year rule."""
+    years = YEAR_IN_NAME.findall(filename)
+    if years:
+        return max(int(y) for y in years)
+    year = today.year
+    while True:
+        exists = (month, day) != (2, 29) or _is_leap(year)
+        if exists and (year < today.year or (month, day) <= (today.month, today.day)):
+            return year
+        year -= 1
+
+
+def assign_years(
+    rows: list[tuple[int, str]], filename: str, today: date, problems: list[RowProblem]
+) -> dict[int, date]:
+    """Line → date for year-less daily rows in date order (oldest first)."""
+    parsed: list[tuple[int, str, tuple[int, int]]] = []
+    for line, raw in rows:
+        try:
+            parsed.append((line, raw, month_day(raw)))
+        except ValueError:
+            problems.append(
+                RowProblem(line, "Date", f"“{raw}” is not a date (expected “February 28”).")
+            )
+    days: dict[int, date] = {}
+    if not parsed:
+        return days
+    year = last_year(*parsed[-1][2], filename, today)
+    following: tuple[int, int] | None = None
+    for line, raw, (month, day) in reversed(parsed):
+        if following is not None and (month, day) > following:
+            year -= 1
+        following = (month, day)
+        try:
+            days[line] = date(year, month, day)
+        except ValueError:
+            problems.append(RowProblem(line, "Date", f"“{raw}” is not a date in {year}."))
+    return days
+
+
+def value(raw: str) -> Decimal | None:
+    """A metric cell; ``None`` for the missing-value markers. Raises ``InvalidOperation``."""
+    if raw.strip().lower() in MISSING:
+        return None
+    return number(raw)
+
+
+def metrics_of(
+    table: Table, row: list[str], line: int, names: dict[str, str], problems: list[RowProblem]
+) -> dict[str, Decimal]:
+    found: dict[str, Decimal] = {}
+    for index, name in enumerate(table.header):
+        key = names.get(name)
+        if key is None or key in found:
+            continue
+        raw = row[index]
+        try:
+            parsed = value(raw)
+        except (InvalidOperation, ValueError):
+            problems.append(
+                RowProblem(line, table.raw_header[index], f"“{raw.strip()}” is not a number.")
+            )
+            continue
+        if parsed is not None:
+            found[key] = parsed
+    return found
+
+
+def video_time(video_id: str, day: date) -> datetime:
+    """The creation time held in a TikTok id, if within a day of ``day``; else midnight UTC."""
+    stamp = datetime.fromtimestamp(int(video_id) >> 32, tz=UTC)
+    if abs(stamp.date() - day) <= timedelta(days=1):
+        return stamp
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _today() -> date:
+    return datetime.now(tz=UTC).date()
+
+
+class _Daily:
+    """A Studio daily file: ``Date`` (no year) plus metric columns."""
+
+    key = ""
+    platform = "tiktok"
+    description = ""
+    required: tuple[str, ...] = ()
+    names: dict[str, str] = {}
+    what = ""
+
+    def __init__(self, today: Callable[[], date] = _today) -> None:
+        self.today = today
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        header = sniff_header(head)
+        return bool(header) and header[0] == "date" and all(n in header for n in self.required)
+
+    def parse(self, data: bytes, filename: str) -> ParseResult:
+        result = ParseResult(format=self.key, platform=self.platform)
+        table = read_table(
+            decode(data), required=self.required, what=self.what, problems=result.problems
+        )
+        days = assign_years(
+            [(line, table.cell(row, "date")) for line, row in table.rows],
+            filename,
+            self.today(),
+            result.problems,
+        )
+        seen: set[date] = set()
+        for line, row in table.rows:
+            if line in days:
+                metrics = metrics_of(table, row, line, self.names, result.problems)
+                add_day(result, seen, days[line], metrics, line)
+        return result
+
+
+class TikTokOverview(_Daily):
+    key = "tiktok_overview"
+    description = (
+        "TikTok Studio Overview.csv: columns Date (no year), Video Views, Profile Views, Likes, "
+        "Comments, Shares."
+    )
+    required = ("date", "video views", "profile views")
+    names = {
+        "video views": "video_views",
+        "profile views": "profile_visits",
+        "likes": "likes",
+        "comments": "comments",
+        "shares": "shares",
+    }
+    what = "a TikTok Studio Overview.csv"
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        return super().sniff(head, filename) and "reached audience" not in sniff_header(head)
+
+
+class TikTokViewers(_Daily):
+    key = "tiktok_viewers"
+    description = (
+        "TikTok Studio Viewers.csv: columns Date (no year), Total Viewers, New Viewers, "
+        "Returning Viewers."
+    )
+    required = ("date", "total viewers")
+    names = {"total viewers": "reach"}
+    what = "a TikTok Studio Viewers.csv"
+
+
+class TikTokFollowerHistory(_Daily):
+    key = "tiktok_follower_history"
+    description = (
+        "TikTok Studio FollowerHistory.csv: columns Date (no year), Followers, Difference in "
+        "followers from previous day."
+    )
+    required = ("date", "followers", "difference in followers from previous day")
+    names = {
+        "followers": "followers",
+        "difference in followers from previous day": "net_follower_growth",
+    }
+    what = "a TikTok Studio FollowerHistory.csv"
+
+
+class TikTokContent:
+    """``Content.csv`` (and the numbered re-downloads): recent videos, lifetime totals."""
+
+    key = "tiktok_content"
+    platform = "tiktok"
+    description = (
+        "TikTok Studio Content.csv: columns Time, Video title, Video link, Post time (no year), "
+        "Total likes, Total comments, Total shares, Total views."
+    )
+    required = ("time", "video link", "post time")
+    names = {
+        "total likes": "likes",
+        "total comments": "comments",
+        "total shares": "shares",
+        "total views": "video_views",
+    }
+
+    def __init__(self, today: Callable[[], date] = _today) -> None:
+        self.today = today
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        header = sniff_header(head)
+        return all(n in header for n in self.required)
+
+    def parse(self, data: bytes, filename: str) -> ParseResult:
+        result = ParseResult(format=self.key, platform=self.platform)
+        table = read_table(
+            decode(data),
+            required=self.required,
+            what="a TikTok Studio Content.csv",
+            problems=result.problems,
+        )
+        today = self.today()
+        for line, row in table.rows:
+            post = self._post(table, row, line, filename, today, result.problems)
+            if post is not None:
+                result.posts.append(post)
+        result.handle = _handle(p.link for p in result.posts)
+        return result
+
+    def _post(
+        self,
+        table: Table,
+        row: list[str],
+        line: int,
+        filename: str,
+        today: date,
+        problems: list[RowProblem],
+    ) -> ParsedPost | None:
+        link = table.cell(row, "video link")
+        match = VIDEO_IN_LINK.search(link)
+        if match is None:
+            problems.append(RowProblem(line, "Video link", f"“{link}” is not a TikTok video link."))
+            return None
+        exported = self._exported(table.cell(row, "time"), filename, today)
+        raw = table.cell(row, "post time")
+        try:
+            month, day = month_day(raw)
+            year = (
+                exported.year
+                if (month, day) <= (exported.month, exported.day)
+                else (exported.year - 1)
+            )
+            posted = date(year, month, day)
+        except ValueError:
+            problems.append(
+                RowProblem(line, "Post time", f"“{raw}” is not a date (expected “July 16”).")
+            )
+            return None
+        return ParsedPost(
+            external_id=match.group(2),
+            published_at=video_time(match.group(2), posted),
+            text=table.cell(row, "video title"),
+            kind="video",
+            link=link,
+            metrics=metrics_of(table, row, line, self.names, problems),
+            line=line,
+        )
+
+    @staticmethod
+    def _exported(raw: str, filename: str, today: date) -> date:
+        try:
+            month, day = month_day(raw)
+            return date(last_year(month, day, filename, today), month, day)
+        except ValueError:
+            return today
+
+
+def _handle(links: Iterable[str]) -> str:
+    for link in links:
+        match = VIDEO_IN_LINK.search(link)
+        if match:
+            return match.group(1)
+    return ""
+
+
+def parse_slash_day(raw: str) -> date:
+    text = raw.strip()
+    for fmt in ("%Y/%m/%d", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(raw)
+
+
+class _BusinessDaily:
+    key = ""
+    platform = "tiktok"
+    description = ""
+    required: tuple[str, ...] = ()
+    names: dict[str, str] = {}
+    what = ""
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        header = sniff_header(head)
+        return bool(header) and header[0] == "date" and all(n in header for n in self.required)
+
+    def parse(self, data: bytes, filename: str) -> ParseResult:
+        result = ParseResult(format=self.key, platform=self.platform)
+        table = read_table(
+            decode(data), required=self.required, what=self.what, problems=result.problems
+        )
+        seen: set[date] = set()
+        for line, row in table.rows:
+            raw = table.cell(row, "date")
+            try:
+                day = parse_slash_day(raw)
+            except ValueError:
+                result.problems.append(
+                    RowProblem(line, "Date", f"“{raw}” is not a date (expected 2025/10/31).")
+                )
+                continue
+            metrics = metrics_of(table, row, line, self.names, result.problems)
+            add_day(result, seen, day, metrics, line)
+        return result
+
+
+class TikTokBusinessDaily(_BusinessDaily):
+    key = "tiktok_business_daily"
+    description = (
+        "TikTok business-account daily export (TIKTOK_RAW.csv): columns Date (2025/10/31), "
+        "Video views, Reached audience, Profile views, Likes, Shares, Comments, …, Net growth."
+    )
+    required = ("date", "video views", "reached audience")
+    names = {
+        "video views": "video_views",
+        "reached audience": "reach",
+        "profile views": "profile_visits",
+        "likes": "likes",
+        "shares": "shares",
+        "comments": "comments",
+        "leads submission": "leads",
+        "net growth": "net_follower_growth",
+    }
+    what = "a TikTok business-account daily export"
+
+
+class TikTokBusinessAudience(_BusinessDaily):
+    key = "tiktok_business_audience"
+    description = (
+        "TikTok business-account audience export (TIKTOK_AUDIENCE_RAW.csv): columns Date, "
+        "New followers, Total followers, Reached audience, Engaged audience."
+    )
+    required = ("date", "total followers", "reached audience")
+    names = {"total followers": "followers", "reached audience": "reach"}
+    what = "a TikTok business-account audience export"
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        return super().sniff(head, filename) and "video views" not in sniff_header(head)
+
+
+class TikTokBusinessVideos:
+    key = "tiktok_business_videos"
+    platform = "tiktok"
+    description = (
+        "TikTok business-account video export (TIKTOK_VIDEO_RAW.csv): columns Video title, "
+        "Video link, Post time (2025/10/31 18:19:10), Video views, Likes, Comments, Shares, "
+        "Add to Favorites."
+    )
+    required = ("video link", "post time", "video views")
+    names = {
+        "video views": "video_views",
+        "likes": "likes",
+        "comments": "comments",
+        "shares": "shares",
+        "add to favorites": "saves",
+    }
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        header = sniff_header(head)
+        return all(n in header for n in self.required) and "time" not in header
+
+    def parse(self, data: bytes, filename: str) -> ParseResult:
+        result = ParseResult(format=self.key, platform=self.platform)
+        table = read_table(
+            decode(data),
+            required=self.required,
+            what="a TikTok business-account video export",
+            problems=result.problems,
+        )
+        for line, row in table.rows:
+            link = table.cell(row, "video link")
+            match = VIDEO_IN_LINK.search(link)
+            if match is None:
+                result.problems.append(
+                    RowProblem(line, "Video link", f"“{link}” is not a TikTok video link.")
+                )
+                continue
+            raw = table.cell(row, "post time")
+            try:
+                day = parse_slash_day(raw)
+            except ValueError:
+                result.problems.append(
+                    RowProblem(
+                        line, "Post time", f"“{raw}” is not a date (expected 2025/10/31 18:19:10)."
+                    )
+                )
+                continue
+            result.posts.append(
+                ParsedPost(
+                    external_id=match.group(2),
+                    published_at=video_time(match.group(2), day),
+                    text=table.cell(row, "video title"),
+                    kind="video",
+                    link=link,
+                    metrics=metrics_of(table, row, line, self.names, result.problems),
+                    line=line,
+                )
+            )
+        result.handle = _handle(p.link for p in result.posts)
+        return result
+
+
+IMPORTERS: list[Importer] = [
+    TikTokOverview(),
+    TikTokViewers(),
+    TikTokFollowerHistory(),
+    TikTokContent(),
+    TikTokBusinessDaily(),
+    TikTokBusinessAudience(),
+    TikTokBusinessVideos(),
+]
