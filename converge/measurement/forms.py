@@ -51,3 +51,24 @@ class UploadForm(forms.Form):
         self.fields["channel"].queryset = Channel.objects.filter(  # type: ignore[attr-defined]
             workspace=workspace
         )
+
+
+class FigureForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Metric"))
+    channel = forms.ModelChoiceField(
+        label=_("Channel"),
+        queryset=Channel.objects.none(),
+        required=False,
+        empty_label=_("None (a business figure)"),
+    )
+    day = forms.DateField(label=_("Date"), widget=DATE)
+    value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=4)
+
+    def __init__(
+        self, *args: Any, workspace: Workspace, metrics: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].choices = metrics  # type: ignore[attr-defined]
+        self.fields["channel"].queryset = Channel.objects.filter(  # type: ignore[attr-defined]
+            workspace=workspace
+        )

@@ -88,6 +88,49 @@ def channel_save(
     return obj
 
 
+# --- Figures entered by hand ---------------------------------------------------------------
+
+
+@transaction.atomic
+def observation_set(
+    *,
+    actor: User,
+    workspace: Workspace,
+    metric: str,
+    day: date,
+    value: Decimal,
+    channel: Channel | None = None,
+) -> Observation:
+    """Enter (or correct) one day's figure by hand, e.g. monthly leads mailed by Sales."""
+    require_editor(actor, workspace)
+    if metric not in BY_KEY:
+        raise ConvergeError(_("Choose a metric of the catalogue."), field="metric")
+    if channel is not None and channel.workspace_id != workspace.pk:
+        raise ConvergeError(_("Choose a channel of this workspace."), field="channel")
+    if day > timezone.localdate():
+        raise ConvergeError(_("A value cannot be dated in the future."), field="day")
+    row = Observation.objects.filter(
+        workspace=workspace, channel=channel, metric=metric, day=day
+    ).first()
+    old = row.value if row else None
+    if row is None:
+        row = Observation(workspace=workspace, channel=channel, metric=metric, day=day)
+    elif row.source_import_id is not None:
+        row.previous_value, row.previous_import = row.value, row.source_import
+    row.value, row.source_import, row.source_line = value, None, None
+    row.save()
+    audit.record(
+        workspace=workspace,
+        actor=actor,
+        action="observation.set",
+        object_type="observation",
+        object_id=str(row.pk),
+        object_repr=f"{metric} {day.isoformat()}{' ' + channel.handle if channel else ''}",
+        changes={"value": [_fmt(old) or None, _fmt(value)]},
+    )
+    return row
+
+
 # --- Imports ------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("channels/new/", views.channel_edit, name="measurement_channel_new"),
     path("channels/<uuid:channel>/edit/", views.channel_edit, name="measurement_channel_edit"),
     path("metrics/", views.catalogue, name="measurement_metrics"),
+    path("figures/", views.figures, name="measurement_figures"),
     path("imports/", views.import_list, name="measurement_imports"),
     path("imports/<uuid:imp>/", views.import_detail, name="measurement_import"),
     path("imports/<uuid:imp>/commit/", views.import_commit, name="measurement_import_commit"),

@@ -19,8 +19,8 @@ from converge.core.models import Capability
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.measurement import services
 from converge.measurement.catalogue import BUILT_IN
-from converge.measurement.forms import ChannelForm, UploadForm
-from converge.measurement.models import Channel, Import, ImportStatus
+from converge.measurement.forms import ChannelForm, FigureForm, UploadForm
+from converge.measurement.models import Channel, Import, ImportStatus, Observation
 
 EDIT = Capability.EDIT_STRATEGY
 
@@ -197,3 +197,46 @@ def import_rollback(request: WorkspaceRequest, imp: str) -> HttpResponse:
     else:
         messages.success(request, _("The import was rolled back."))
     return redirect(_url(request, "measurement_import", imp))
+
+
+def _metric_choices() -> list[tuple[str, str]]:
+    swedish = translation.get_language() == "sv"
+    return [
+        (m.key, m.name_sv if swedish else m.name_en) for m in BUILT_IN if m.aggregation != "ratio"
+    ]
+
+
+@workspace_view()
+def figures(request: WorkspaceRequest) -> HttpResponse:
+    """Figures entered by hand (business figures that arrive by mail) and the form to add one."""
+    ws = request.workspace
+    can_edit = EDIT in request.allowed
+    form = FigureForm(
+        request.POST if request.method == "POST" else None,
+        workspace=ws,
+        metrics=_metric_choices(),
+    )
+    if request.method == "POST":
+        if not can_edit:
+            from converge.core.policy import NotPermitted
+
+            raise NotPermitted(EDIT)
+        if form.is_valid():
+            try:
+                services.observation_set(actor=request.user, workspace=ws, **form.cleaned_data)
+            except ConvergeError as exc:
+                show_error(form, exc)
+            else:
+                messages.success(request, _("Figure saved."))
+                return redirect(_url(request, "measurement_figures"))
+    names = dict(_metric_choices())
+    rows = (
+        Observation.objects.filter(workspace=ws, source_import__isnull=True)
+        .select_related("channel")
+        .order_by("-day", "metric")[:200]
+    )
+    return render(
+        request,
+        "measurement/figures.html",
+        {"form": form, "rows": rows, "names": names, "can_edit": can_edit},
+    )

@@ -213,3 +213,28 @@ def test_a_real_x_export_is_imported_into_its_channel_once(world: World) -> None
         actor=world.lead, workspace=world.workspace, data=path.read_bytes(), filename=path.name
     )
     assert (again.new, again.changed, again.unchanged) == (0, 0, record.new)
+
+
+def test_a_business_figure_is_entered_by_hand_corrected_and_audited(
+    world: World, signed_in
+) -> None:
+    client = signed_in(world.lead)
+    client.post(
+        "/w/acme/measurement/figures/", {"metric": "leads", "day": "2026-10-31", "value": "120"}
+    )
+    client.post(
+        "/w/acme/measurement/figures/", {"metric": "leads", "day": "2026-10-31", "value": "125"}
+    )
+    row = Observation.objects.get()
+    assert (row.metric, row.value, row.channel) == ("leads", 125, None)
+    entries = AuditEntry.objects.filter(action="observation.set").order_by("at", "id")
+    assert [e.changes["value"] for e in entries] == [[None, "120"], ["120", "125"]]
+    future = client.post(
+        "/w/acme/measurement/figures/", {"metric": "leads", "day": "2099-01-01", "value": "1"}
+    )
+    assert "future" in future.context["form"].errors["day"][0]
+    member = signed_in(world.member).post(
+        "/w/acme/measurement/figures/", {"metric": "leads", "day": "2026-10-30", "value": "1"}
+    )
+    assert member.status_code == 403
+    assert Observation.objects.count() == 1
