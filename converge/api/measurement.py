@@ -1,0 +1,313 @@
+"""API: channels, the metric catalogue, observations (bulk read and write), and imports
+(upload and check, status with preview, commit, roll back) — the same services as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from converge.api.core import _context
+from converge.core.errors import ConvergeError
+from converge.core.models import Capability, Department, Workspace
+from converge.core.policy import Action
+from converge.measurement import services
+from converge.measurement.catalogue import BUILT_IN
+from converge.measurement.models import Channel, Import, Observation
+
+router = Router(tags=["measurement"])
+BASE = "/workspaces/{slug}/measurement"
+READ = Action.VIEW_WORKSPACE
+EDIT = Capability.EDIT_STRATEGY
+
+
+class ChannelOut(Schema):
+    uuid: UUID
+    platform: str
+    handle: str
+    url: str
+    department: str | None
+    active_from: date | None
+    active_to: date | None
+
+
+class ChannelIn(Schema):
+    platform: str
+    handle: str = Field(min_length=1, max_length=100)
+    url: str = ""
+    department: str | None = None
+    active_from: date | None = None
+    active_to: date | None = None
+
+
+class MetricOut(Schema):
+    key: str
+    name_en: str
+    name_sv: str
+    unit: str
+    aggregation: str
+    amec_stage: str
+    numerator: str | None
+    denominator: str | None
+    definition: str
+    source: str
+
+
+class ObservationOut(Schema):
+    metric: str
+    day: date
+    value: str
+    channel: UUID | None
+    import_id: UUID | None = Field(default=None, alias="import")
+    line: int | None
+
+
+class ObservationIn(Schema):
+    metric: str
+    day: date
+    value: Decimal
+    channel: UUID | None = None
+
+
+class ImportOut(Schema):
+    uuid: UUID
+    file_name: str
+    sha256: str
+    size: int
+    format: str
+    status: str
+    channel: UUID | None
+    created_at: datetime
+    new: int
+    changed: int
+    unchanged: int
+    rejected: int
+    problems: list[dict[str, object]]
+
+
+def _channel_out(c: Channel) -> ChannelOut:
+    return ChannelOut(
+        uuid=c.uuid,
+        platform=c.platform,
+        handle=c.handle,
+        url=c.url,
+        department=c.department.slug if c.department else None,
+        active_from=c.active_from,
+        active_to=c.active_to,
+    )
+
+
+def _import_out(i: Import) -> ImportOut:
+    return ImportOut(
+        uuid=i.uuid,
+        file_name=i.file_name,
+        sha256=i.sha256,
+        size=i.size,
+        format=i.format,
+        status=i.status,
+        channel=i.channel.uuid if i.channel else None,
+        created_at=i.created_at,
+        new=i.new,
+        changed=i.changed,
+        unchanged=i.unchanged,
+        rejected=i.rejected,
+        problems=list(i.problems),
+    )
+
+
+def _get_import(workspace: Workspace, imp: UUID) -> Import:
+    record = Import.objects.filter(workspace=workspace, uuid=imp).select_related("channel").first()
+    if record is None:
+        raise Http404
+    return record
+
+
+@router.get(f"{BASE}/channels", response=list[ChannelOut], summary="Channels")
+def channel_list(request: HttpRequest, slug: str) -> list[ChannelOut]:
+    workspace, _m = _context(request, slug, READ)
+    return [
+        _channel_out(c)
+        for c in Channel.objects.filter(workspace=workspace).select_related("department")
+    ]
+
+
+@router.post(f"{BASE}/channels", response={201: ChannelOut}, summary="Add a channel")
+def channel_post(request: HttpRequest, slug: str, payload: ChannelIn) -> tuple[int, ChannelOut]:
+    workspace, me = _context(request, slug, EDIT)
+    department = None
+    if payload.department:
+        department = Department.objects.filter(workspace=workspace, slug=payload.department).first()
+        if department is None:
+            raise ConvergeError(
+                _("No department of this workspace has the slug given."),
+                field="department",
+                status=422,
+            )
+    channel = services.channel_save(
+        actor=me.user,
+        workspace=workspace,
+        platform=payload.platform,
+        handle=payload.handle,
+        url=payload.url,
+        department=department,
+        active_from=payload.active_from,
+        active_to=payload.active_to,
+    )
+    return 201, _channel_out(channel)
+
+
+@router.get(f"{BASE}/metrics", response=list[MetricOut], summary="The metric catalogue")
+def metric_list(request: HttpRequest, slug: str) -> list[MetricOut]:
+    _context(request, slug, READ)
+    return [
+        MetricOut(
+            key=m.key,
+            name_en=m.name_en,
+            name_sv=m.name_sv,
+            unit=m.unit,
+            aggregation=m.aggregation,
+            amec_stage=m.amec,
+            numerator=m.numerator,
+            denominator=m.denominator,
+            definition=m.definition,
+            source=m.source,
+        )
+        for m in BUILT_IN
+    ]
+
+
+@router.get(
+    f"{BASE}/observations",
+    response=list[ObservationOut],
+    summary="Daily observations, filtered by metric, channel and date range",
+)
+def observation_list(
+    request: HttpRequest,
+    slug: str,
+    metric: str | None = None,
+    channel: UUID | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 10000,
+) -> list[ObservationOut]:
+    workspace, _m = _context(request, slug, READ)
+    rows = Observation.objects.filter(workspace=workspace).select_related(
+        "channel", "source_import"
+    )
+    if metric:
+        rows = rows.filter(metric=metric)
+    if channel:
+        rows = rows.filter(channel__uuid=channel)
+    if start:
+        rows = rows.filter(day__gte=start)
+    if end:
+        rows = rows.filter(day__lte=end)
+    return [
+        ObservationOut(
+            metric=o.metric,
+            day=o.day,
+            value=f"{o.value.normalize():f}",
+            channel=o.channel.uuid if o.channel else None,
+            **{"import": o.source_import.uuid if o.source_import else None},
+            line=o.source_line,
+        )
+        for o in rows.order_by("day", "metric")[: max(1, min(limit, 100000))]
+    ]
+
+
+@router.post(
+    f"{BASE}/observations",
+    response={200: dict[str, int]},
+    summary="Write figures by hand in bulk (all or nothing)",
+)
+def observation_post(
+    request: HttpRequest, slug: str, payload: list[ObservationIn]
+) -> dict[str, int]:
+    workspace, me = _context(request, slug, EDIT)
+    channels = {c.uuid: c for c in Channel.objects.filter(workspace=workspace)}
+    with transaction.atomic():
+        for index, item in enumerate(payload):
+            channel = None
+            if item.channel is not None:
+                channel = channels.get(item.channel)
+                if channel is None:
+                    raise ConvergeError(
+                        _("No channel of this workspace has the id given."),
+                        details={"index": index, "field": "channel"},
+                        status=422,
+                    )
+            try:
+                services.observation_set(
+                    actor=me.user,
+                    workspace=workspace,
+                    metric=item.metric,
+                    day=item.day,
+                    value=item.value,
+                    channel=channel,
+                )
+            except ConvergeError as exc:
+                exc.details["index"] = index
+                raise
+    return {"written": len(payload)}
+
+
+@router.post(
+    f"{BASE}/imports",
+    response={201: ImportOut},
+    summary="Upload a file: it is checked and previewed, nothing is written yet",
+)
+def import_post(
+    request: HttpRequest,
+    slug: str,
+    file: UploadedFile = File(...),  # noqa: B008 - ninja's way to declare an upload
+    channel: UUID | None = Form(None),  # noqa: B008
+) -> tuple[int, ImportOut]:
+    workspace, me = _context(request, slug, EDIT)
+    chosen = None
+    if channel is not None:
+        chosen = Channel.objects.filter(workspace=workspace, uuid=channel).first()
+        if chosen is None:
+            raise ConvergeError(
+                _("No channel of this workspace has the id given."), field="channel", status=422
+            )
+    record, _plan = services.import_check(
+        actor=me.user,
+        workspace=workspace,
+        data=file.read(),
+        filename=file.name or "upload",
+        channel=chosen,
+    )
+    return 201, _import_out(record)
+
+
+@router.get(f"{BASE}/imports", response=list[ImportOut], summary="Import history")
+def import_list(request: HttpRequest, slug: str) -> list[ImportOut]:
+    workspace, _m = _context(request, slug, READ)
+    return [
+        _import_out(i) for i in Import.objects.filter(workspace=workspace).select_related("channel")
+    ]
+
+
+@router.get(f"{BASE}/imports/{{imp}}", response=ImportOut, summary="One import and its status")
+def import_get(request: HttpRequest, slug: str, imp: UUID) -> ImportOut:
+    workspace, _m = _context(request, slug, READ)
+    return _import_out(_get_import(workspace, imp))
+
+
+@router.post(f"{BASE}/imports/{{imp}}/commit", response=ImportOut, summary="Write a checked import")
+def import_commit(request: HttpRequest, slug: str, imp: UUID) -> ImportOut:
+    workspace, me = _context(request, slug, EDIT)
+    return _import_out(services.import_commit(actor=me.user, record=_get_import(workspace, imp)))
+
+
+@router.post(f"{BASE}/imports/{{imp}}/rollback", response=ImportOut, summary="Roll an import back")
+def import_rollback(request: HttpRequest, slug: str, imp: UUID) -> ImportOut:
+    workspace, me = _context(request, slug, EDIT)
+    return _import_out(services.import_rollback(actor=me.user, record=_get_import(workspace, imp)))
