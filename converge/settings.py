@@ -34,11 +34,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+# Commands that only read the code need no secret (e.g. `makemigrations --check` in a hook).
+CODE_ONLY_COMMAND = sys.argv[1:2] in (["makemigrations"], ["makemessages"], ["compilemessages"])
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or CODE_ONLY_COMMAND:
         SECRET_KEY = "converge-insecure-development-key-do-not-use-in-production"
     else:
         raise ImproperlyConfigured(
