@@ -83,6 +83,36 @@ def _form_page(
     return render(request, "strategy/form.html", {"form": form, "title": title, "cancel": cancel})
 
 
+def _inline_post(
+    request: WorkspaceRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    saved: str,
+    back: str,
+    invalid: str | None = None,
+) -> HttpResponse:
+    """A small form posted from a detail page: call the service, say how it went, go back.
+    ``invalid`` is the message for input that does not validate; by default each field's
+    errors are listed."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+            messages.success(request, saved)
+        except ConvergeError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(
+            request,
+            invalid
+            or "; ".join(
+                f"{form.fields[f].label}: {' '.join(str(m) for m in e)}"
+                for f, e in form.errors.items()
+            ),
+        )
+    return redirect(back)
+
+
 def _url(request: WorkspaceRequest, name: str, *args: Any) -> str:
     return reverse(name, args=[request.workspace.slug, *args])
 
@@ -234,38 +264,27 @@ def objective_edit(request: WorkspaceRequest, objective: str | None = None) -> H
 @require_POST
 def objective_review(request: WorkspaceRequest, objective: str) -> HttpResponse:
     obj = selectors.get(SocialObjective, request.workspace, objective)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.objective_review(actor=request.user, objective=obj, **form.cleaned_data)
-            messages.success(request, _("Review recorded."))
-        except ConvergeError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, _("Enter the date of the review."))
-    return redirect(_url(request, "strategy_objective", objective))
+    return _inline_post(
+        request,
+        ReviewForm(request.POST),
+        lambda data: services.objective_review(actor=request.user, objective=obj, **data),
+        saved=_("Review recorded."),
+        back=_url(request, "strategy_objective", objective),
+        invalid=_("Enter the date of the review."),
+    )
 
 
 @workspace_view(EDIT)
 @require_POST
 def tactic_add(request: WorkspaceRequest, objective: str) -> HttpResponse:
     obj = selectors.get(SocialObjective, request.workspace, objective)
-    form = TacticForm(request.POST)
-    if form.is_valid():
-        try:
-            services.tactic_save(actor=request.user, objective=obj, **form.cleaned_data)
-            messages.success(request, _("Tactic added."))
-        except ConvergeError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(
-            request,
-            "; ".join(
-                f"{form.fields[f].label}: {' '.join(str(m) for m in e)}"
-                for f, e in form.errors.items()
-            ),
-        )
-    return redirect(_url(request, "strategy_objective", objective))
+    return _inline_post(
+        request,
+        TacticForm(request.POST),
+        lambda data: services.tactic_save(actor=request.user, objective=obj, **data),
+        saved=_("Tactic added."),
+        back=_url(request, "strategy_objective", objective),
+    )
 
 
 @workspace_view(EDIT)
@@ -359,16 +378,14 @@ def kpi_edit(request: WorkspaceRequest, kpi: str | None = None) -> HttpResponse:
 @require_POST
 def kpi_value(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     obj = selectors.get(Kpi, request.workspace, kpi)
-    form = KpiValueForm(request.POST)
-    if form.is_valid():
-        try:
-            services.kpi_value_set(actor=request.user, kpi=obj, **form.cleaned_data)
-            messages.success(request, _("Value saved."))
-        except ConvergeError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, _("Enter a date and a number."))
-    return redirect(_url(request, "strategy_kpi", kpi))
+    return _inline_post(
+        request,
+        KpiValueForm(request.POST),
+        lambda data: services.kpi_value_set(actor=request.user, kpi=obj, **data),
+        saved=_("Value saved."),
+        back=_url(request, "strategy_kpi", kpi),
+        invalid=_("Enter a date and a number."),
+    )
 
 
 # --- Audiences -----------------------------------------------------------------------------
