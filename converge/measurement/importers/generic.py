@@ -16,6 +16,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from converge.measurement.importers import x
 from converge.measurement.importers.base import (
     FormatError,
     ParsedObservation,
@@ -35,15 +36,9 @@ ALIASES = {
 
 
 def decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
-        return text
-    return data.decode("cp1252")
+    """As the platform importers decode, but a non-UTF file is taken as Windows-1252: a
+    generic CSV is typed by people here, not re-saved from a platform export."""
+    return x.decode(data, fallback="cp1252")
 
 
 def parse_decimal(raw: str) -> Decimal:

@@ -40,14 +40,15 @@ from converge.measurement.importers.base import (
 # --- shared tabular helpers -------------------------------------------------------------
 
 
-def decode(data: bytes) -> str:
-    """UTF-16 with a BOM, else UTF-8 (BOM optional), else cp1251 (an Excel re-save)."""
+def decode(data: bytes, fallback: str = "cp1251") -> str:
+    """UTF-16 with a BOM, else UTF-8 (BOM optional), else ``fallback`` (cp1251: an Excel
+    re-save of a platform export)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1251")
+        return data.decode(fallback)
 
 
 def decode_head(head: bytes) -> str:
