@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "converge.core",
     "converge.strategy",
     "converge.measurement",
@@ -159,6 +161,18 @@ AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
 
 # Open sign-up lets anyone create an account and then a workspace. Invitations always work.
+# Background work (big imports). Embedded default: a thread in the web process, so nothing else
+# has to run. Production: CONVERGE_TASKS=db and `manage.py db_worker` beside gunicorn.
+# Tests: CONVERGE_TASKS=immediate (the task runs inside the request that enqueued it).
+_TASK_BACKENDS = {
+    "thread": "converge.core.tasks.ThreadBackend",
+    "db": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {"BACKEND": _TASK_BACKENDS[os.environ.get("CONVERGE_TASKS", "thread")]},
+}
+
 CONVERGE_ALLOW_SIGNUP = env_bool("CONVERGE_ALLOW_SIGNUP", True)
 CONVERGE_INVITATION_DAYS = int(os.environ.get("CONVERGE_INVITATION_DAYS", "7"))
 

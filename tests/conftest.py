@@ -85,6 +85,15 @@ def signed_in(client: Client):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings) -> None:  # type: ignore[no-untyped-def]
+    """Background work (big imports) runs inside the request that asked for it, so a test
+    sees its outcome at once. ``tests/core/test_tasks.py`` tests the embedded thread backend."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
     ``tests/core/test_accounts.py`` checks that the real configuration hashes with Argon2."""

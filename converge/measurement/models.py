@@ -48,10 +48,13 @@ class Channel(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
     PREVIEWED = "previewed", _("Checked, not imported")
     COMMITTED = "committed", _("Imported")
     REJECTED = "rejected", _("Rejected")
+    COMMITTING = "committing", _("Being imported")
     ROLLED_BACK = "rolled_back", _("Rolled back")
+    FAILED = "failed", _("Failed")
 
 
 class Import(models.Model):
@@ -82,6 +85,12 @@ class Import(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     problems = models.JSONField(default=list, blank=True)
+    # What the preview shows: the first rows of each kind (new, changed, rejected…), so that a
+    # preview of a million-row file is a page, not a million rows.
+    preview = models.JSONField(default=list, blank=True)
+    # Progress of the background work on this file, in bytes read of ``size``.
+    progress = models.PositiveBigIntegerField(default=0)
+    failure = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -139,6 +148,9 @@ class Post(models.Model):
     link = models.URLField(_("link"), max_length=500, blank=True)
     campaign = models.CharField(_("campaign"), max_length=100, blank=True)
     metrics = models.JSONField(_("metrics"), default=dict)
+    # MD5 of the post's stored content (time, text, type, link, metrics): a re-import compares
+    # digests instead of reading every post back.
+    digest = models.CharField(max_length=32, blank=True)
     source_import = models.ForeignKey(
         Import, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
     )
