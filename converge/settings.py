@@ -169,6 +169,15 @@ _TASK_BACKENDS = {
     "db": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+# The progress of background imports lives in the cache, which the web process and a worker
+# must share: files under var/ by default.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+
 TASKS = {
     "default": {"BACKEND": _TASK_BACKENDS[os.environ.get("CONVERGE_TASKS", "thread")]},
 }

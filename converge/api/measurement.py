@@ -18,9 +18,9 @@ from converge.api.core import _context
 from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, Workspace
 from converge.core.policy import Action
-from converge.measurement import services
+from converge.measurement import selectors, services
 from converge.measurement.catalogue import BUILT_IN
-from converge.measurement.models import Channel, Import, Observation
+from converge.measurement.models import Channel, Import, ImportStatus, Observation
 
 router = Router(tags=["measurement"])
 BASE = "/workspaces/{slug}/measurement"
@@ -90,6 +90,9 @@ class ImportOut(Schema):
     unchanged: int
     rejected: int
     problems: list[dict[str, object]]
+    preview: list[dict[str, object]]
+    progress: int | None  # percent, while a big file is checked or imported in the background
+    failure: str
 
 
 def _channel_out(c: Channel) -> ChannelOut:
@@ -119,6 +122,13 @@ def _import_out(i: Import) -> ImportOut:
         unchanged=i.unchanged,
         rejected=i.rejected,
         problems=list(i.problems),
+        preview=list(i.preview),
+        progress=(
+            selectors.import_progress(i).percent
+            if i.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING)
+            else None
+        ),
+        failure=i.failure,
     )
 
 
@@ -277,10 +287,10 @@ def import_post(
             raise ConvergeError(
                 _("No channel of this workspace has the id given."), field="channel", status=422
             )
-    record, _plan = services.import_check(
+    record = services.import_start(
         actor=me.user,
         workspace=workspace,
-        data=file.read(),
+        data=file,
         filename=file.name or "upload",
         channel=chosen,
     )

@@ -8,14 +8,25 @@ a rollback restores exactly what the import replaced."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+import io
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,14 +34,24 @@ from converge.core import audit
 from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, User, Workspace
 from converge.core.policy import NotPermitted, can
+from converge.measurement import staging
 from converge.measurement.catalogue import BY_KEY
-from converge.measurement.importers.base import FormatError, ParseResult
+from converge.measurement.importers import x_stream
+from converge.measurement.importers.base import (
+    FormatError,
+    Importer,
+    ParsedObservation,
+    RowProblem,
+)
 from converge.measurement.importers.registry import detect, importers
+from converge.measurement.importers.x import XTweetActivity
 from converge.measurement.models import Channel, Import, ImportStatus, Observation, Post
 from converge.strategy.models import Platform
 
-MAX_BYTES: int = getattr(settings, "CONVERGE_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+MAX_BYTES: int = getattr(settings, "CONVERGE_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
 FUTURE_DAYS = 2
+# What an upload may be: the bytes, an open binary file, or Django's uploaded file.
+Upload = bytes | BinaryIO | File[bytes]
 
 
 def require_editor(actor: User, workspace: Workspace) -> None:
@@ -132,6 +153,21 @@ def observation_set(
 
 
 # --- Imports ------------------------------------------------------------------------------
+#
+# Upload → check → commit. The upload is stored as it came (streamed to disk, hashed on the
+# way). Checking parses it once — big legacy X exports with the streaming Arrow reader, other
+# formats with their row importer — validates every row, classifies it against what is stored
+# (new, changed, unchanged, rejected) and writes the normalised rows to a stage beside the
+# upload (``staging.py``). Committing reads the stage, classifies again against the database as
+# it is then, and writes in one transaction. Files above ``INLINE_BYTES`` are checked and
+# committed by a background task, with progress in the cache for the page to show.
+
+INLINE_BYTES: int = getattr(settings, "CONVERGE_IMPORT_INLINE_BYTES", 5 * 1024 * 1024)
+# A file the streaming reader hands back (see ``x_stream.NeedsRowReader``) is read whole.
+ROW_READER_MAX: int = getattr(settings, "CONVERGE_IMPORT_ROW_READER_MAX", 200 * 1024 * 1024)
+SAMPLE_ROWS = 100
+MAX_PROBLEMS = 500
+PROGRESS_EVERY = 0.5  # seconds between progress writes
 
 
 @dataclass(frozen=True)
@@ -144,38 +180,148 @@ class RowOutcome:
     column: str | None = None
     reason: str = ""
 
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 @dataclass
 class Plan:
-    """What committing the file would do, row by row."""
+    """What committing the file would do: the counts of every kind, and for the page the
+    rejected rows (up to 500) and the first rows of each other kind."""
 
-    parsed: ParseResult
+    format: str
+    platform: str
+    handle: str
     channel: Channel | None
+    counts: Counter[str] = field(default_factory=Counter)
     outcomes: list[RowOutcome] = field(default_factory=list)
-    new_observations: list[Observation] = field(default_factory=list)
-    changed_observations: list[tuple[Observation, Decimal, int]] = field(default_factory=list)
-    new_posts: list[Post] = field(default_factory=list)
-    changed_posts: list[tuple[Post, dict[str, Any]]] = field(default_factory=list)
+    _kept: Counter[str] = field(default_factory=Counter)
 
     def count(self, kind: str) -> int:
-        return sum(1 for o in self.outcomes if o.kind == kind)
+        return self.counts[kind]
+
+    def add(self, outcome: RowOutcome) -> None:
+        self.counts[outcome.kind] += 1
+        limit = MAX_PROBLEMS if outcome.kind == "rejected" else SAMPLE_ROWS
+        if self._kept[outcome.kind] < limit:
+            self._kept[outcome.kind] += 1
+            self.outcomes.append(outcome)
+
+    def tally(self, kind: str, count: int) -> None:
+        self.counts[kind] += count
+
+
+class Progress:
+    """Where a background check or commit is, for the page's progress bar: in the cache, so
+    that it is seen while the commit's transaction is still open."""
+
+    def __init__(self, record: Import, phase: str, total: int) -> None:
+        self.key, self.phase, self.total = progress_key(record), phase, max(total, 1)
+        self._last = 0.0
+        self(0)
+
+    def __call__(self, done: int, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._last >= PROGRESS_EVERY:
+            self._last = now
+            cache.set(
+                self.key,
+                {"phase": self.phase, "done": min(done, self.total), "total": self.total},
+                timeout=3600,
+            )
+
+
+def progress_key(record: Import) -> str:
+    return f"converge:import-progress:{record.uuid}"
 
 
 def _expected_formats() -> str:
     return "; ".join(i.description for i in importers())
 
 
-def _parse(data: bytes, filename: str) -> ParseResult:
-    if len(data) > MAX_BYTES:
+def _metric_keys(workspace: Workspace) -> set[str]:
+    return set(BY_KEY)
+
+
+def _stored_path(record: Import, suffix: str) -> Path:
+    return Path(default_storage.path(f"imports/{record.workspace_id}/{record.uuid}.{suffix}"))
+
+
+def _store_upload(record: Import, source: Upload) -> None:
+    """Copy the upload to storage in chunks, hashing it on the way."""
+    path = _stored_path(record, "upload")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    with path.open("wb") as out:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            if size > MAX_BYTES:
+                break
+            out.write(chunk)
+    record.sha256, record.size = digest.hexdigest(), size
+
+
+def _drop_stage(record: Import) -> None:
+    for suffix in ("posts.arrow", "obs.arrow"):
+        _stored_path(record, suffix).unlink(missing_ok=True)
+
+
+def _refuse(record: Import, error: ConvergeError) -> ConvergeError:
+    """A file that cannot be read at all: keep the upload's record, marked failed."""
+    record.status, record.failure = ImportStatus.FAILED, error.message
+    record.save(update_fields=["status", "failure"])
+    cache.delete(progress_key(record))
+    return error
+
+
+def _channel_for(
+    workspace: Workspace, platform: str, handle: str, has_posts: bool, chosen: Channel | None
+) -> Channel | None:
+    if chosen is not None:
+        if chosen.workspace_id != workspace.pk:
+            raise ConvergeError(_("Choose a channel of this workspace."), field="channel")
+        if platform not in ("other", chosen.platform):
+            raise ConvergeError(
+                _("This is a %(platform)s export, but the channel chosen is on %(chosen)s.")
+                % {"platform": platform, "chosen": chosen.get_platform_display()},
+                field="channel",
+            )
+        return chosen
+    if handle:
+        bare = handle.lstrip("@")
+        found = Channel.objects.filter(
+            workspace=workspace, platform=platform, handle__in=[bare, f"@{bare}"]
+        ).first()
+        if found is not None:
+            return found
+    if platform != "other" or has_posts:
+        raise ConvergeError(
+            _("Choose the channel this %(platform)s export belongs to.") % {"platform": platform},
+            field="channel",
+        )
+    return None
+
+
+def _fmt(value: Decimal | None) -> str:
+    return "" if value is None else staging.decimal_text(value)
+
+
+def _detect(path: Path, filename: str) -> Importer:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
         raise ConvergeError(
             _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": len(data) // (1024 * 1024), "limit": MAX_BYTES // (1024 * 1024)},
+            % {"size": size // (1024 * 1024), "limit": MAX_BYTES // (1024 * 1024)},
             field="file",
             status=413,
         )
-    if not data.strip():
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if not head.strip():
         raise ConvergeError(_("The file is empty."), field="file")
-    importer = detect(data[:65536], filename)
+    importer = detect(head, filename)
     if importer is None:
         raise ConvergeError(
             _("Converge does not recognise this file. Expected one of: %(formats)s.")
@@ -183,66 +329,159 @@ def _parse(data: bytes, filename: str) -> ParseResult:
             field="file",
             details={"expected": [i.key for i in importers()]},
         )
+    return importer
+
+
+@dataclass
+class _Source:
+    """A checked file's rows, as batches of the stage's two schemas, and what it said."""
+
+    format: str
+    platform: str
+    handle: str
+    has_posts: bool
+    problems: list[RowProblem]
+    post_batches: Iterator[pa.RecordBatch]
+    observations: list[ParsedObservation]
+
+
+def _read(
+    path: Path,
+    filename: str,
+    known: set[str],
+    on_progress: Callable[[int], None] | None,
+    streaming: bool = True,
+) -> _Source:
+    importer = _detect(path, filename)
+    if streaming and importer.key == XTweetActivity.key:
+        stream = x_stream.TweetActivityStream(path, filename, on_progress=on_progress)
+        batches = stream.batches()
+        try:
+            first = next(batches, None)
+        except FormatError as exc:
+            raise ConvergeError(str(exc), field="file", details={"format": importer.key}) from exc
+        except x_stream.NeedsRowReader:
+            return _read(path, filename, known, on_progress, streaming=False)
+
+        def rest() -> Iterator[pa.RecordBatch]:
+            if first is not None:
+                yield first
+            yield from batches
+
+        return _Source(
+            importer.key, importer.platform, stream.handle, True, stream.problems, rest(), []
+        )
+    if path.stat().st_size > ROW_READER_MAX:
+        raise ConvergeError(
+            _(
+                "This file is too big to be read row by row (the limit is %(limit)s MB). "
+                "Export a shorter period, or save it again as UTF-8 without blank lines."
+            )
+            % {"limit": ROW_READER_MAX // (1024 * 1024)},
+            field="file",
+        )
     try:
-        return importer.parse(data, filename)
+        parsed = importer.parse(path.read_bytes(), filename)
     except FormatError as exc:
         raise ConvergeError(str(exc), field="file", details={"format": importer.key}) from exc
+    if on_progress is not None:
+        on_progress(path.stat().st_size)
+    posts = parsed.posts
+    batches = (staging.posts_batch(posts[i : i + 5000], known) for i in range(0, len(posts), 5000))
+    return _Source(
+        parsed.format,
+        parsed.platform,
+        parsed.handle,
+        bool(posts),
+        parsed.problems,
+        batches,
+        parsed.observations,
+    )
 
 
-def _channel_for(
-    workspace: Workspace, parsed: ParseResult, chosen: Channel | None
-) -> Channel | None:
-    if chosen is not None:
-        if chosen.workspace_id != workspace.pk:
-            raise ConvergeError(_("Choose a channel of this workspace."), field="channel")
-        if parsed.platform not in ("other", chosen.platform):
-            raise ConvergeError(
-                _("This is a %(platform)s export, but the channel chosen is on %(chosen)s.")
-                % {"platform": parsed.platform, "chosen": chosen.get_platform_display()},
-                field="channel",
-            )
-        return chosen
-    if parsed.handle:
-        handle = parsed.handle.lstrip("@")
-        found = Channel.objects.filter(
-            workspace=workspace, platform=parsed.platform, handle__in=[handle, f"@{handle}"]
-        ).first()
-        if found is not None:
-            return found
-    if parsed.platform != "other" or parsed.posts:
-        raise ConvergeError(
-            _("Choose the channel this %(platform)s export belongs to.")
-            % {"platform": parsed.platform},
-            field="channel",
-        )
-    return None
+def _stored_digests(channel_id: int, ids: list[str]) -> dict[str, str]:
+    """The stored digest of each of these posts of the channel (one query per 20,000 ids)."""
+    found: dict[str, str] = {}
+    table = Post._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 20000):
+            chunk = ids[start : start + 20000]
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT external_id, digest FROM {table} "
+                    "WHERE channel_id = %s AND external_id = ANY(%s)",
+                    [channel_id, chunk],
+                )
+            else:
+                marks = ",".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT external_id, digest FROM {table} "
+                    f"WHERE channel_id = %s AND external_id IN ({marks})",
+                    [channel_id, *chunk],
+                )
+            found.update(cursor.fetchall())
+    return found
 
 
-def _fmt(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.normalize():f}"
+class _PostClassifier:
+    """New, changed or unchanged, for batches of staged posts, against the stored digests."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list[str]]:
+        """The batch without repeated posts, and each remaining row's kind."""
+        assert self.plan.channel is not None
+        ids = batch.column("external_id").to_pylist()
+        digests = batch.column("digest").to_pylist()
+        lines = batch.column("line").to_pylist()
+        stored = _stored_digests(self.plan.channel.pk, ids)
+        keep: list[bool] = []
+        kinds: list[str] = []
+        seen, plan = self.seen, self.plan
+        sampled = plan._kept
+        for post_id, digest, line in zip(ids, digests, lines, strict=True):
+            first = seen.get(post_id)
+            if first is not None:
+                keep.append(False)
+                plan.add(
+                    RowOutcome(
+                        line,
+                        "unchanged",
+                        _("post %(id)s") % {"id": post_id},
+                        reason=_("Repeated from line %(line)s.") % {"line": first},
+                    )
+                )
+                continue
+            seen[post_id] = line
+            keep.append(True)
+            old = stored.get(post_id)
+            kind = "new" if old is None else ("unchanged" if old == digest else "changed")
+            kinds.append(kind)
+            if sampled[kind] < SAMPLE_ROWS:
+                plan.add(RowOutcome(line, kind, _("post %(id)s") % {"id": post_id}))
+            else:
+                plan.counts[kind] += 1
+        if all(keep):
+            return batch, kinds
+        return batch.filter(pa.array(keep)), kinds
 
 
-def plan_import(
-    *, workspace: Workspace, data: bytes, filename: str, channel: Channel | None = None
-) -> Plan:
-    """Parse and validate the whole file and classify every row against what is stored."""
-    parsed = _parse(data, filename)
-    target = _channel_for(workspace, parsed, channel)
-    plan = Plan(parsed=parsed, channel=target)
-    for problem in parsed.problems:
-        plan.outcomes.append(
-            RowOutcome(problem.line, "rejected", "", column=problem.column, reason=problem.message)
-        )
+def _classify_observations(
+    workspace: Workspace, plan: Plan, rows: list[ParsedObservation], known: set[str]
+) -> tuple[list[Observation], list[tuple[Observation, Decimal, int]]]:
+    """New and changed observations; every row's outcome goes to the plan."""
     handles = {c.handle.lstrip("@").lower(): c for c in Channel.objects.filter(workspace=workspace)}
     latest = timezone.localdate() + timedelta(days=FUTURE_DAYS)
     seen: dict[tuple[int | None, str, date], int] = {}
-    keyed: list[tuple[Any, ...]] = []
-    for obs in parsed.observations:
-        row_channel = target
+    keyed: list[tuple[tuple[int | None, str, date], ParsedObservation, Channel | None]] = []
+    for obs in rows:
+        row_channel = plan.channel
         if obs.channel:
             row_channel = handles.get(obs.channel.lstrip("@").lower())
             if row_channel is None:
-                plan.outcomes.append(
+                plan.add(
                     RowOutcome(
                         obs.line,
                         "rejected",
@@ -253,8 +492,8 @@ def plan_import(
                     )
                 )
                 continue
-        if obs.metric not in BY_KEY:
-            plan.outcomes.append(
+        if obs.metric not in known:
+            plan.add(
                 RowOutcome(
                     obs.line,
                     "rejected",
@@ -266,7 +505,7 @@ def plan_import(
             )
             continue
         if obs.day > latest:
-            plan.outcomes.append(
+            plan.add(
                 RowOutcome(
                     obs.line,
                     "rejected",
@@ -278,12 +517,11 @@ def plan_import(
             continue
         key = (row_channel.pk if row_channel else None, obs.metric, obs.day)
         if key in seen:
-            plan.outcomes.append(
+            plan.add(
                 RowOutcome(
                     obs.line,
                     "rejected",
                     obs.metric,
-                    column=None,
                     reason=_("The same metric and day appear again (first on line %(line)s).")
                     % {"line": seen[key]},
                 )
@@ -301,11 +539,13 @@ def plan_import(
             day__lte=max(days),
         ):
             existing[(row.channel_id, row.metric, row.day)] = row
+    new: list[Observation] = []
+    changed: list[tuple[Observation, Decimal, int]] = []
     for key, obs, row_channel in keyed:
         what = f"{obs.metric} {obs.day.isoformat()}"
         stored = existing.get(key)
         if stored is None:
-            plan.new_observations.append(
+            new.append(
                 Observation(
                     workspace=workspace,
                     channel=row_channel,
@@ -315,150 +555,310 @@ def plan_import(
                     source_line=obs.line,
                 )
             )
-            plan.outcomes.append(RowOutcome(obs.line, "new", what, new=_fmt(obs.value)))
+            plan.add(RowOutcome(obs.line, "new", what, new=_fmt(obs.value)))
         elif stored.value != obs.value.quantize(Decimal("0.0001")):
-            plan.changed_observations.append((stored, obs.value, obs.line))
-            plan.outcomes.append(
+            changed.append((stored, obs.value, obs.line))
+            plan.add(
                 RowOutcome(obs.line, "changed", what, old=_fmt(stored.value), new=_fmt(obs.value))
             )
         else:
-            plan.outcomes.append(RowOutcome(obs.line, "unchanged", what, new=_fmt(obs.value)))
-    if parsed.posts:
-        assert target is not None
-        stored_posts = {
-            p.external_id: p
-            for p in Post.objects.filter(
-                channel=target, external_id__in=[p.external_id for p in parsed.posts]
-            )
-        }
-        seen_ids: dict[str, int] = {}
-        for post in parsed.posts:
-            what = _("post %(id)s") % {"id": post.external_id}
-            if post.external_id in seen_ids:
-                first = seen_ids[post.external_id]
-                plan.outcomes.append(
-                    RowOutcome(
-                        post.line,
-                        "unchanged",
-                        what,
-                        reason=_("Repeated from line %(line)s.") % {"line": first},
-                    )
-                )
-                continue
-            seen_ids[post.external_id] = post.line
-            metrics = {k: _fmt(v) for k, v in sorted(post.metrics.items()) if k in BY_KEY}
-            values = {
-                "published_at": post.published_at,
-                "text": post.text,
-                "kind": post.kind,
-                "link": post.link[:500],
-                "metrics": metrics,
-            }
-            old = stored_posts.get(post.external_id)
-            if old is None:
-                plan.new_posts.append(
-                    Post(
-                        workspace=workspace,
-                        channel=target,
-                        external_id=post.external_id,
-                        source_line=post.line,
-                        **values,
-                    )
-                )
-                plan.outcomes.append(RowOutcome(post.line, "new", what))
-            elif (old.published_at, old.text, old.kind, old.link, old.metrics) != tuple(
-                values.values()
-            ):
-                plan.changed_posts.append((old, values))
-                plan.outcomes.append(RowOutcome(post.line, "changed", what))
-            else:
-                plan.outcomes.append(RowOutcome(post.line, "unchanged", what))
+            plan.add(RowOutcome(obs.line, "unchanged", what, new=_fmt(obs.value)))
+    return new, changed
+
+
+def _check(
+    record: Import,
+    path: Path,
+    channel: Channel | None,
+    on_progress: Callable[[int], None] | None = None,
+    streaming: bool = True,
+) -> Plan:
+    """Parse, validate and classify the stored upload; stage its rows when none is rejected."""
+    workspace = record.workspace
+    known = _metric_keys(workspace)
+    source = _read(path, record.file_name, known, on_progress, streaming)
+    target = _channel_for(workspace, source.platform, source.handle, source.has_posts, channel)
+    plan = Plan(source.format, source.platform, source.handle, target)
+    posts = staging.StageWriter(_stored_path(record, "posts.arrow"), staging.POSTS)
+    classify = _PostClassifier(plan)
+    try:
+        for batch in source.post_batches:
+            kept, _kinds = classify(batch)
+            posts.write(kept)
+    except x_stream.NeedsRowReader:
+        posts.close()
+        _drop_stage(record)
+        return _check(record, path, channel, on_progress, streaming=False)
+    finally:
+        posts.close()
+    for problem in source.problems:
+        plan.add(
+            RowOutcome(problem.line, "rejected", "", column=problem.column, reason=problem.message)
+        )
+    _classify_observations(workspace, plan, source.observations, known)
+    if source.observations:
+        observations = staging.StageWriter(_stored_path(record, "obs.arrow"), staging.OBSERVATIONS)
+        observations.write(staging.observations_batch(source.observations))
+        observations.close()
+    if plan.count("rejected"):
+        _drop_stage(record)
     plan.outcomes.sort(key=lambda o: o.line)
     return plan
 
 
-def _problems(plan: Plan, limit: int = 500) -> list[dict[str, Any]]:
-    return [
+def _save_check(record: Import, plan: Plan) -> None:
+    rejected = plan.count("rejected")
+    record.channel = plan.channel
+    record.format = plan.format
+    record.status = ImportStatus.REJECTED if rejected else ImportStatus.PREVIEWED
+    record.new, record.changed = plan.count("new"), plan.count("changed")
+    record.unchanged, record.rejected = plan.count("unchanged"), rejected
+    record.problems = [
         {"line": o.line, "column": o.column, "message": o.reason}
         for o in plan.outcomes
         if o.kind == "rejected"
-    ][:limit]
+    ]
+    record.preview = [o.as_dict() for o in plan.outcomes if o.kind != "unchanged" or o.reason][
+        : SAMPLE_ROWS * 3
+    ]
+    record.save()
 
 
-@transaction.atomic
+def _new_record(
+    actor: User, workspace: Workspace, filename: str, channel: Channel | None
+) -> Import:
+    require_editor(actor, workspace)
+    if channel is not None and channel.workspace_id != workspace.pk:
+        raise ConvergeError(_("Choose a channel of this workspace."), field="channel")
+    return Import(
+        workspace=workspace,
+        channel=channel,
+        file_name=filename[:255],
+        sha256="",
+        size=0,
+        format="",
+        status=ImportStatus.CHECKING,
+        created_by=actor,
+    )
+
+
+def _checked(record: Import, channel: Channel | None, show_progress: bool) -> Plan:
+    """Run the check of a stored upload and record its outcome."""
+    path = _stored_path(record, "upload")
+    progress = Progress(record, "check", record.size) if show_progress else None
+    try:
+        plan = _check(record, path, channel, progress)
+    except ConvergeError as error:
+        raise _refuse(record, error) from error
+    _save_check(record, plan)
+    cache.delete(progress_key(record))
+    return plan
+
+
 def import_check(
     *,
     actor: User,
     workspace: Workspace,
-    data: bytes,
+    data: Upload,
     filename: str,
     channel: Channel | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> tuple[Import, Plan]:
-    """Upload and preview: record the file and what it would change; write no figures."""
-    require_editor(actor, workspace)
-    plan = plan_import(workspace=workspace, data=data, filename=filename, channel=channel)
-    rejected = plan.count("rejected")
-    record = Import(
-        workspace=workspace,
-        channel=plan.channel,
-        file_name=filename[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        format=plan.parsed.format,
-        status=ImportStatus.REJECTED if rejected else ImportStatus.PREVIEWED,
-        created_by=actor,
-        new=plan.count("new"),
-        changed=plan.count("changed"),
-        unchanged=plan.count("unchanged"),
-        rejected=rejected,
-        problems=_problems(plan),
-    )
-    record.save()
-    record_file = ContentFile(data, name=f"{record.uuid}.upload")
-    from django.core.files.storage import default_storage
-
-    default_storage.save(f"imports/{workspace.pk}/{record.uuid}.upload", record_file)
+    """Upload and preview, now: store the file and what it would change; write no figures.
+    A file that cannot be read raises ``ConvergeError`` and leaves no record."""
+    record = _new_record(actor, workspace, filename, channel)
+    with transaction.atomic():
+        record.save()
+        _store_upload(record, data)
+        record.save(update_fields=["sha256", "size"])
+    if record.size > MAX_BYTES:
+        record.delete()
+        raise ConvergeError(
+            _("The file is bigger than the limit of %(limit)s MB.")
+            % {"limit": MAX_BYTES // (1024 * 1024)},
+            field="file",
+            status=413,
+        )
+    path = _stored_path(record, "upload")
+    try:
+        plan = _check(record, path, channel, on_progress)
+    except ConvergeError:
+        _drop_stage(record)
+        path.unlink(missing_ok=True)
+        record.delete()
+        raise
+    _save_check(record, plan)
     return record, plan
 
 
-def _stored_file(record: Import) -> bytes:
-    from django.core.files.storage import default_storage
+def import_start(
+    *,
+    actor: User,
+    workspace: Workspace,
+    data: Upload,
+    filename: str,
+    channel: Channel | None = None,
+) -> Import:
+    """Upload from the page or the API: a small file is checked at once (an unreadable one
+    raises ``ConvergeError`` and leaves nothing); a big one is stored and checked by a
+    background task, and the import's page shows the progress."""
+    if _size_of(data) <= INLINE_BYTES:
+        return import_check(
+            actor=actor, workspace=workspace, data=data, filename=filename, channel=channel
+        )[0]
+    from converge.measurement import tasks
 
-    path = f"imports/{record.workspace_id}/{record.uuid}.upload"
-    if not default_storage.exists(path):
-        raise ConvergeError(_("The uploaded file is no longer available; upload it again."))
-    with default_storage.open(path, "rb") as handle:
-        data: bytes = handle.read()
-    return data
-
-
-@transaction.atomic
-def import_commit(*, actor: User, record: Import) -> Import:
-    """Write everything the preview showed, in one transaction, or nothing."""
-    workspace = record.workspace
-    require_editor(actor, workspace)
-    record = Import.objects.select_for_update().get(pk=record.pk)
-    if record.status != ImportStatus.PREVIEWED:
-        raise ConvergeError(
-            _(
-                "Only a checked file without rejected rows can be imported "
-                "(this one is: %(status)s)."
+    record = _new_record(actor, workspace, filename, channel)
+    with transaction.atomic():
+        record.save()
+        _store_upload(record, data)
+        record.save(update_fields=["sha256", "size"])
+        if record.size > MAX_BYTES:
+            raise ConvergeError(
+                _("The file is bigger than the limit of %(limit)s MB.")
+                % {"limit": MAX_BYTES // (1024 * 1024)},
+                field="file",
+                status=413,
             )
-            % {"status": record.get_status_display()}
-        )
-    data = _stored_file(record)
-    if hashlib.sha256(data).hexdigest() != record.sha256:
-        raise ConvergeError(_("The stored file has changed since it was checked; upload it again."))
-    plan = plan_import(
-        workspace=workspace, data=data, filename=record.file_name, channel=record.channel
+        Progress(record, "check", record.size)
+        tasks.check_import.enqueue(record.pk, channel.pk if channel else None)
+    return record
+
+
+def _size_of(data: Upload) -> int:
+    if isinstance(data, bytes):
+        return len(data)
+    size = getattr(data, "size", None)
+    if isinstance(size, int):
+        return size
+    here = data.tell()
+    data.seek(0, io.SEEK_END)
+    end = data.tell()
+    data.seek(here)
+    return end - here
+
+
+def run_check(record_id: int, channel_id: int | None) -> None:
+    """The background check (``tasks.check_import``)."""
+    record = Import.objects.select_related("workspace").get(pk=record_id)
+    channel = Channel.objects.filter(pk=channel_id).first() if channel_id else None
+    if record.status != ImportStatus.CHECKING:
+        return
+    try:
+        _checked(record, channel, show_progress=True)
+    except ConvergeError:
+        return
+
+
+# --- Commit ---------------------------------------------------------------------------------
+
+
+def _copy_csv(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+    return buffer.getvalue()
+
+
+POST_COLUMNS = (
+    "workspace_id",
+    "channel_id",
+    "external_id",
+    "published_at",
+    "text",
+    "kind",
+    "link",
+    "campaign",
+    "metrics",
+    "digest",
+    "source_import_id",
+    "source_line",
+)
+
+
+def _sqlite_moment(column: pa.Array) -> pa.Array:
+    """``2021-10-30T20:04:00+00:00`` → ``2021-10-30 20:04:00``, as Django stores it in SQLite."""
+    return pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(column, 0, 10), pc.utf8_slice_codeunits(column, 11, 19), " "
     )
-    if plan.count("rejected"):
-        raise ConvergeError(_("The file now has rejected rows; check it again."))
-    for obs in plan.new_observations:
+
+
+def _insert_posts(record: Import, batch: pa.RecordBatch) -> None:
+    if batch.num_rows == 0:
+        return
+    n = batch.num_rows
+    assert record.channel_id is not None
+    moments = batch.column("published_at")
+    columns = [
+        pa.array([record.workspace_id] * n, pa.int64()),
+        pa.array([record.channel_id] * n, pa.int64()),
+        batch.column("external_id"),
+        moments if connection.vendor == "postgresql" else _sqlite_moment(moments),
+        batch.column("text"),
+        batch.column("kind"),
+        batch.column("link"),
+        pa.array([""] * n, pa.string()),
+        batch.column("metrics"),
+        batch.column("digest"),
+        pa.array([record.pk] * n, pa.int64()),
+        batch.column("line"),
+    ]
+    table = Post._meta.db_table
+    names = ", ".join(POST_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            data = _copy_csv(pa.Table.from_arrays(columns, names=list(POST_COLUMNS)))
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
+                copy.write(data)
+        else:
+            rows = list(zip(*(c.to_pylist() for c in columns), strict=True))
+            marks = ", ".join(["%s"] * len(POST_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _update_posts(record: Import, batch: pa.RecordBatch) -> None:
+    """Replace changed posts, keeping what they were for a rollback."""
+    if batch.num_rows == 0:
+        return
+    table = Post._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    previous = (
+        "jsonb_build_object('published_at', published_at, 'text', text, 'kind', kind, "
+        "'link', link, 'metrics', metrics)"
+        if postgres
+        else "json_object('published_at', published_at, 'text', text, 'kind', kind, "
+        "'link', link, 'metrics', json(metrics))"
+    )
+    cast = "::jsonb" if postgres else ""
+    moments = batch.column("published_at")
+    rows = zip(
+        (moments if postgres else _sqlite_moment(moments)).to_pylist(),
+        batch.column("text").to_pylist(),
+        batch.column("kind").to_pylist(),
+        batch.column("link").to_pylist(),
+        batch.column("metrics").to_pylist(),
+        batch.column("digest").to_pylist(),
+        batch.column("line").to_pylist(),
+        batch.column("external_id").to_pylist(),
+        strict=True,
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET previous = {previous}, previous_import_id = source_import_id, "
+            f"published_at = %s, text = %s, kind = %s, link = %s, metrics = %s{cast}, "
+            f"digest = %s, source_line = %s, source_import_id = {int(record.pk)} "
+            f"WHERE channel_id = {int(record.channel_id or 0)} AND external_id = %s",
+            [row for row in rows],
+        )
+
+
+def _write_observations(
+    record: Import, new: list[Observation], changed: list[tuple[Observation, Decimal, int]]
+) -> None:
+    for obs in new:
         obs.source_import = record
-    Observation.objects.bulk_create(plan.new_observations, batch_size=2000)
+    Observation.objects.bulk_create(new, batch_size=2000)
     updates = []
-    for row, value, line in plan.changed_observations:
+    for row, value, line in changed:
         row.previous_value, row.previous_import = row.value, row.source_import
         row.value, row.source_import, row.source_line = value, record, line
         updates.append(row)
@@ -467,42 +867,105 @@ def import_commit(*, actor: User, record: Import) -> Import:
         ["value", "source_import", "source_line", "previous_value", "previous_import"],
         batch_size=2000,
     )
-    for post in plan.new_posts:
-        post.source_import = record
-    Post.objects.bulk_create(plan.new_posts, batch_size=1000)
-    changed_posts = []
-    for post, values in plan.changed_posts:
-        post.previous = {
-            "published_at": post.published_at.isoformat(),
-            "text": post.text,
-            "kind": post.kind,
-            "link": post.link,
-            "metrics": post.metrics,
-        }
-        post.previous_import = post.source_import
-        for name, value in values.items():
-            setattr(post, name, value)
-        post.source_import = record
-        changed_posts.append(post)
-    Post.objects.bulk_update(
-        changed_posts,
-        [
-            "published_at",
-            "text",
-            "kind",
-            "link",
-            "metrics",
-            "previous",
-            "previous_import",
-            "source_import",
-        ],
-        batch_size=1000,
+
+
+def _staged_observations(record: Import) -> list[ParsedObservation]:
+    rows: list[ParsedObservation] = []
+    for batch in staging.read(_stored_path(record, "obs.arrow")):
+        for row in batch.to_pylist():
+            rows.append(
+                ParsedObservation(
+                    day=row["day"],
+                    metric=row["metric"],
+                    value=Decimal(row["value"]),
+                    line=row["line"],
+                    channel=row["channel"],
+                )
+            )
+    return rows
+
+
+def import_commit(*, actor: User, record: Import, inline: bool = False) -> Import:
+    """Write everything the preview showed, in one transaction, or nothing. A big file is
+    handed to a background task (unless ``inline``, as in the shell command); the import's
+    page follows it."""
+    require_editor(actor, record.workspace)
+    if record.status == ImportStatus.PREVIEWED and record.size > INLINE_BYTES and not inline:
+        from converge.measurement import tasks
+
+        with transaction.atomic():
+            locked = Import.objects.select_for_update().get(pk=record.pk)
+            if locked.status == ImportStatus.PREVIEWED:
+                locked.status = ImportStatus.COMMITTING
+                locked.save(update_fields=["status"])
+                Progress(locked, "commit", locked.new + locked.changed)
+                tasks.commit_import.enqueue(locked.pk, actor.pk)
+        record.refresh_from_db()
+        return record
+    return _commit(actor=actor, record=record)
+
+
+def run_commit(record_id: int, actor_id: int) -> None:
+    """The background commit (``tasks.commit_import``)."""
+    record = Import.objects.select_related("workspace").get(pk=record_id)
+    actor = User.objects.get(pk=actor_id)
+    try:
+        _commit(actor=actor, record=record, background=True)
+    except ConvergeError as error:
+        Import.objects.filter(pk=record_id, status=ImportStatus.COMMITTING).update(
+            status=ImportStatus.PREVIEWED, failure=error.message
+        )
+    except Exception:
+        Import.objects.filter(pk=record_id, status=ImportStatus.COMMITTING).update(
+            status=ImportStatus.PREVIEWED,
+            failure=_("The import stopped with an internal error; nothing was written."),
+        )
+        raise
+    finally:
+        cache.delete(progress_key(record))
+
+
+@transaction.atomic
+def _commit(*, actor: User, record: Import, background: bool = False) -> Import:
+    workspace = record.workspace
+    require_editor(actor, workspace)
+    record = (
+        Import.objects.select_for_update(of=("self",)).select_related("channel").get(pk=record.pk)
     )
+    expected = ImportStatus.COMMITTING if background else ImportStatus.PREVIEWED
+    if record.status != expected:
+        raise ConvergeError(
+            _(
+                "Only a checked file without rejected rows can be imported "
+                "(this one is: %(status)s)."
+            )
+            % {"status": record.get_status_display()}
+        )
+    if not _stored_path(record, "upload").exists():
+        raise ConvergeError(_("The uploaded file is no longer available; upload it again."))
+    plan = Plan(record.format, "", "", record.channel)
+    known = _metric_keys(workspace)
+    new, changed = _classify_observations(workspace, plan, _staged_observations(record), known)
+    if plan.count("rejected"):
+        raise ConvergeError(_("The file now has rejected rows; check it again."))
+    _write_observations(record, new, changed)
+    progress = Progress(record, "commit", record.new + record.changed) if background else None
+    classify = _PostClassifier(plan)
+    done = 0
+    for batch in staging.read(_stored_path(record, "posts.arrow")):
+        kept, kinds = classify(batch)
+        kind = pa.array(kinds, pa.string())
+        _insert_posts(record, kept.filter(pc.equal(kind, "new")))
+        _update_posts(record, kept.filter(pc.equal(kind, "changed")))
+        done += kinds.count("new") + kinds.count("changed")
+        if progress is not None:
+            progress(done)
     record.status = ImportStatus.COMMITTED
     record.committed_at = timezone.now()
     record.new, record.changed = plan.count("new"), plan.count("changed")
-    record.unchanged = plan.count("unchanged")
+    record.unchanged, record.failure = plan.count("unchanged"), ""
     record.save()
+    _drop_stage(record)
     audit.record(
         workspace=workspace,
         actor=actor,
@@ -540,17 +1003,10 @@ def import_rollback(*, actor: User, record: Import) -> Import:
         row.previous_value, row.previous_import, row.source_line = None, None, None
         row.save()
         restored += 1
-    Post.objects.filter(source_import=record, previous__isnull=True).delete()
+    removed_count += Post.objects.filter(source_import=record, previous__isnull=True).delete()[0]
     for post in Post.objects.filter(source_import=record):
-        prev = post.previous or {}
-        post.text, post.kind, post.link = (
-            prev.get("text", ""),
-            prev.get("kind", ""),
-            prev.get("link", ""),
-        )
-        post.metrics = prev.get("metrics", {})
-        post.source_import, post.previous, post.previous_import = post.previous_import, None, None
-        post.save()
+        _restore_post(post)
+        restored += 1
     record.status = ImportStatus.ROLLED_BACK
     record.rolled_back_at = timezone.now()
     record.save(update_fields=["status", "rolled_back_at"])
@@ -562,3 +1018,27 @@ def import_rollback(*, actor: User, record: Import) -> Import:
         changes={"removed": [removed_count, 0], "restored": [None, restored]},
     )
     return record
+
+
+def _restore_post(post: Post) -> None:
+    prev = post.previous or {}
+    moment = prev.get("published_at")
+    if moment:
+        parsed = datetime.fromisoformat(str(moment).replace(" ", "T"))
+        post.published_at = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    post.text, post.kind, post.link = (
+        prev.get("text", ""),
+        prev.get("kind", ""),
+        prev.get("link", ""),
+    )
+    metrics = prev.get("metrics", {})
+    post.metrics = json.loads(metrics) if isinstance(metrics, str) else metrics
+    post.digest = staging.digest(
+        staging.utc_text(post.published_at),
+        post.text,
+        post.kind,
+        post.link,
+        staging.metrics_json(post.metrics),
+    )
+    post.source_import, post.previous, post.previous_import = post.previous_import, None, None
+    post.save()

@@ -17,7 +17,7 @@ from converge.core.errors import ConvergeError
 from converge.core.forms import show_error
 from converge.core.models import Capability
 from converge.core.views import WorkspaceRequest, workspace_view
-from converge.measurement import services
+from converge.measurement import selectors, services
 from converge.measurement.catalogue import BUILT_IN
 from converge.measurement.forms import ChannelForm, FigureForm, UploadForm
 from converge.measurement.models import Channel, Import, ImportStatus, Observation
@@ -107,10 +107,10 @@ def import_list(request: WorkspaceRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                record, _plan = services.import_check(
+                record = services.import_start(
                     actor=request.user,
                     workspace=ws,
-                    data=upload.read(),
+                    data=upload,
                     filename=upload.name,
                     channel=form.cleaned_data["channel"],
                 )
@@ -140,24 +140,23 @@ def import_detail(request: WorkspaceRequest, imp: str) -> HttpResponse:
     )
     if record is None:
         raise Http404("No such import.")
-    outcomes: list[services.RowOutcome] = []
-    if record.status in (ImportStatus.PREVIEWED, ImportStatus.REJECTED):
-        try:
-            plan = services.plan_import(
-                workspace=request.workspace,
-                data=services._stored_file(record),
-                filename=record.file_name,
-                channel=record.channel,
-            )
-            outcomes = [o for o in plan.outcomes if o.kind != "unchanged"][:300]
-        except ConvergeError as exc:
-            messages.error(request, exc.message)
+    running = record.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING)
+    context = {
+        "record": record,
+        "running": running,
+        "progress": selectors.import_progress(record) if running else None,
+    }
+    if request.GET.get("progress"):
+        response = render(request, "measurement/_import_progress.html", context)
+        if not running:
+            response["HX-Refresh"] = "true"
+        return response
     return render(
         request,
         "measurement/import_detail.html",
         {
-            "record": record,
-            "outcomes": outcomes,
+            **context,
+            "outcomes": [services.RowOutcome(**o) for o in record.preview],
             "can_edit": EDIT in request.allowed,
             "observation_count": record.observations.count(),
             "post_count": record.posts.count(),
@@ -176,11 +175,12 @@ def import_commit(request: WorkspaceRequest, imp: str) -> HttpResponse:
     except ConvergeError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            _("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.")
-            % {"new": record.new, "changed": record.changed, "unchanged": record.unchanged},
-        )
+        if record.status == ImportStatus.COMMITTED:
+            messages.success(
+                request,
+                _("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.")
+                % {"new": record.new, "changed": record.changed, "unchanged": record.unchanged},
+            )
     return redirect(_url(request, "measurement_import", imp))
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from converge.core.errors import ConvergeError
 from converge.core.models import Membership, Role, Workspace
@@ -27,6 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
         parser.add_argument(
             "--as", dest="as_email", help="The person recorded as importing (default: an owner)."
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="No progress bar (e.g. in scripts)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -52,16 +58,30 @@ class Command(BaseCommand):
             ).first()
             if channel is None:
                 raise CommandError(f"No channel has the handle {options['channel']!r}.")
-        try:
-            record, plan = services.import_check(
-                actor=member.user,
-                workspace=workspace,
-                data=path.read_bytes(),
-                filename=path.name,
-                channel=channel,
-            )
-        except ConvergeError as exc:
-            raise CommandError(exc.message) from exc
+        bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=Console(file=sys.stderr),
+            disable=options["no_progress"],
+            transient=True,
+        )
+        size = path.stat().st_size
+        with bar, path.open("rb") as handle_in:
+            task = bar.add_task("Checking", total=size)
+            try:
+                record, plan = services.import_check(
+                    actor=member.user,
+                    workspace=workspace,
+                    data=handle_in,
+                    filename=path.name,
+                    channel=channel,
+                    on_progress=lambda done: bar.update(task, completed=done),
+                )
+            except ConvergeError as exc:
+                raise CommandError(exc.message) from exc
+            bar.update(task, completed=size)
         counts = (
             f"format {record.format}: {record.new} new, {record.changed} changed, "
             f"{record.unchanged} unchanged, {record.rejected} rejected"
@@ -71,9 +91,18 @@ class Command(BaseCommand):
                 if o.kind == "rejected":
                     column = f" [{o.column}]" if o.column else ""
                     self.stderr.write(f"line {o.line}{column}: {o.reason}")
+            if record.rejected > len(record.problems):
+                self.stderr.write(f"… and {record.rejected - len(record.problems)} more.")
             raise CommandError(f"Rejected, nothing imported ({counts}).")
         if options["dry_run"]:
             self.stdout.write(f"Checked, nothing written ({counts}).")
             return
-        services.import_commit(actor=member.user, record=record)
+        try:
+            record = services.import_commit(actor=member.user, record=record, inline=True)
+        except ConvergeError as exc:
+            raise CommandError(exc.message) from exc
+        counts = (
+            f"format {record.format}: {record.new} new, {record.changed} changed, "
+            f"{record.unchanged} unchanged, {record.rejected} rejected"
+        )
         self.stdout.write(self.style.SUCCESS(f"Imported ({counts})."))
