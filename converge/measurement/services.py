@@ -437,6 +437,8 @@ class _PostClassifier:
         digests = batch.column("digest").to_pylist()
         lines = batch.column("line").to_pylist()
         stored = _stored_digests(self.plan.channel.pk, ids)
+        if len(set(ids)) == len(ids) and self.seen.keys().isdisjoint(ids):
+            return batch, self._no_repeats(ids, digests, lines, stored)
         keep: list[bool] = []
         kinds: list[str] = []
         seen, plan = self.seen, self.plan
@@ -466,6 +468,31 @@ class _PostClassifier:
         if all(keep):
             return batch, kinds
         return batch.filter(pa.array(keep)), kinds
+
+
+    def _no_repeats(
+        self, ids: list[str], digests: list[str], lines: list[int], stored: dict[str, str]
+    ) -> list[str]:
+        """The common case, by whole lists: no post of the batch was seen before."""
+        self.seen.update(zip(ids, lines, strict=True))
+        if stored:
+            get = stored.get
+            kinds = [
+                "new" if (old := get(i)) is None else ("unchanged" if old == d else "changed")
+                for i, d in zip(ids, digests, strict=True)
+            ]
+        else:
+            kinds = ["new"] * len(ids)
+        plan = self.plan
+        for kind, count in Counter(kinds).items():
+            room = SAMPLE_ROWS - plan._kept[kind]
+            if room > 0:
+                sampled = [n for n, k in enumerate(kinds) if k == kind][:room]
+                for n in sampled:
+                    plan.add(RowOutcome(lines[n], kind, _("post %(id)s") % {"id": ids[n]}))
+                count -= len(sampled)
+            plan.counts[kind] += count
+        return kinds
 
 
 def _classify_observations(

@@ -209,7 +209,7 @@ class TweetActivityStream:
         else:
             joined = pa.array([""] * batch.num_rows, pa.string())
         metrics = pc.binary_join_element_wise("{", joined, "}", "")
-        published = pc.strftime(moments, format="%Y-%m-%dT%H:%M:%S+00:00")
+        published = self._utc_text(self._cell(batch, "time"), moments)
         text = self._cell(batch, "tweet text")
         link = pc.utf8_slice_codeunits(self._cell(batch, "tweet permalink"), 0, staging.LINK_MAX)
         kind = pa.array(["post"] * batch.num_rows, pa.string())
@@ -226,6 +226,20 @@ class TweetActivityStream:
             ],
             schema=staging.POSTS,
         )
+
+    @staticmethod
+    def _utc_text(raw: pa.Array, moments: pa.Array) -> pa.Array:
+        """``2021-10-30 20:04 +0000`` → ``2021-10-30T20:04:00+00:00``: by slicing when every
+        time is given in UTC (as X writes them), else by formatting the parsed times."""
+        if pc.all(pc.equal(pc.utf8_slice_codeunits(raw, 16), " +0000")).as_py():
+            return pc.binary_join_element_wise(
+                pc.utf8_slice_codeunits(raw, 0, 10),
+                "T",
+                pc.utf8_slice_codeunits(raw, 11, 16),
+                ":00+00:00",
+                "",
+            )
+        return pc.strftime(moments, format="%Y-%m-%dT%H:%M:%S+00:00")
 
     def _row_by_row(self, batch: pa.RecordBatch, lines: pa.Array) -> pa.RecordBatch:
         posts: list[ParsedPost] = []
