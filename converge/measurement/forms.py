@@ -43,7 +43,8 @@ class UploadForm(forms.Form):
         label=_("Export file"),
         help_text=_(
             "A file exported from X, Meta Business Suite, LinkedIn, YouTube Studio or TikTok "
-            "Studio, or a generic CSV with the columns day, metric, channel and value."
+            "Studio, a generic CSV with the columns day, metric, channel and value, or a CSV "
+            "from a CRM or support system whose columns you map once."
         ),
     )
     channel = forms.ModelChoiceField(
