@@ -144,23 +144,23 @@ def run_floor(path: Path) -> dict[str, Any]:
         pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
         with psycopg.connect(url) as conn, conn.cursor() as cur:
             cur.execute(ddl)
-            names = ", ".join(table.column_names)
-            with cur.copy(f"COPY floor_post ({names}) FROM STDIN CSV") as copy:
+            listed = ", ".join(table.column_names)
+            with cur.copy(f"COPY floor_post ({listed}) FROM STDIN CSV") as copy:
                 copy.write(buffer.getvalue())
             conn.commit()
     else:
         import sqlite3
 
-        conn = sqlite3.connect(os.environ["SQLITE_PATH"])
-        conn.execute(ddl)
+        lite = sqlite3.connect(os.environ["SQLITE_PATH"])
+        lite.execute(ddl)
         marks = ", ".join(["?"] * (table.num_columns + 1))
         columns = [c.to_pylist() for c in table.columns]
-        with conn:
-            conn.executemany(
+        with lite:
+            lite.executemany(
                 f"INSERT INTO floor_post VALUES ({marks})",
                 zip([1] * table.num_rows, *columns, strict=True),
             )
-        conn.close()
+        lite.close()
     done = time.perf_counter()
     return {
         "seconds": done - started,

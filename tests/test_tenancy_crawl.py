@@ -94,8 +94,37 @@ def victim(world: World) -> dict[str, str]:
         filename="f.csv",
         data=b"day,metric,channel,value\n2026-01-01,leads,,1\n",
     )
+    metric = measurement.metric_create(
+        actor=world.lead,
+        workspace=world.workspace,
+        key="store_visits",
+        name_en="Store visits",
+        name_sv="Butiksbesök",
+        unit="count",
+        aggregation="sum",
+        amec="outcome",
+        definition=MARKER,
+    )
+    upload = measurement.unmapped_keep(
+        actor=world.lead,
+        workspace=world.workspace,
+        data=f"Created,{MARKER}\n2026-01-01,1\n".encode(),
+        filename="crm.csv",
+    )
+    mapping = measurement.mapping_create(
+        actor=world.lead,
+        workspace=world.workspace,
+        name=MARKER,
+        kind="leads",
+        header=["Lead created", "Owner"],
+        date_column="Lead created",
+    )
     return {
         **strategy,
+        "metric": str(metric.uuid),
+        "key": metric.key,
+        "upload": str(upload),
+        "mapping": str(mapping.uuid),
         "channel": str(channel.uuid),
         "imp": str(record.uuid),
         "slug": world.workspace.slug,

@@ -19,8 +19,8 @@ from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, Workspace
 from converge.core.policy import Action
 from converge.measurement import selectors, services
-from converge.measurement.catalogue import BUILT_IN
-from converge.measurement.models import Channel, Import, ImportStatus, Observation
+from converge.measurement.catalogue import MetricDef
+from converge.measurement.models import Channel, ColumnMapping, Import, ImportStatus, Observation
 
 router = Router(tags=["measurement"])
 BASE = "/workspaces/{slug}/measurement"
@@ -58,6 +58,48 @@ class MetricOut(Schema):
     denominator: str | None
     definition: str
     source: str
+    workspace_defined: bool = False
+
+
+class MetricChange(Schema):
+    name_en: str
+    name_sv: str
+    unit: str
+    aggregation: str
+    amec_stage: str
+    numerator: str = ""
+    denominator: str = ""
+    definition: str = ""
+    source: str = ""
+
+
+class MetricIn(MetricChange):
+    key: str
+
+
+class MappingOut(Schema):
+    uuid: UUID
+    name: str
+    kind: str
+    header: list[str]
+    date_column: str
+    date_order: str
+    amount_column: str
+    status_column: str
+    status_value: str
+    response_column: str
+
+
+class MappingIn(Schema):
+    name: str
+    kind: str
+    header: list[str]
+    date_column: str
+    date_order: str = "ymd"
+    amount_column: str = ""
+    status_column: str = ""
+    status_value: str = ""
+    response_column: str = ""
 
 
 class ObservationOut(Schema):
@@ -173,24 +215,107 @@ def channel_post(request: HttpRequest, slug: str, payload: ChannelIn) -> tuple[i
     return 201, _channel_out(channel)
 
 
-@router.get(f"{BASE}/metrics", response=list[MetricOut], summary="The metric catalogue")
+def _metric_out(m: MetricDef) -> MetricOut:
+    return MetricOut(
+        key=m.key,
+        name_en=m.name_en,
+        name_sv=m.name_sv,
+        unit=m.unit,
+        aggregation=m.aggregation,
+        amec_stage=m.amec,
+        numerator=m.numerator,
+        denominator=m.denominator,
+        definition=m.definition,
+        source=m.source,
+        workspace_defined=m.own,
+    )
+
+
+def _metric_values(payload: MetricChange) -> dict[str, str]:
+    return {
+        "name_en": payload.name_en,
+        "name_sv": payload.name_sv,
+        "unit": payload.unit,
+        "aggregation": payload.aggregation,
+        "amec": payload.amec_stage,
+        "numerator": payload.numerator,
+        "denominator": payload.denominator,
+        "definition": payload.definition,
+        "source": payload.source,
+    }
+
+
+@router.get(
+    f"{BASE}/metrics",
+    response=list[MetricOut],
+    summary="The metric catalogue: the built-in metrics and the workspace's own",
+)
 def metric_list(request: HttpRequest, slug: str) -> list[MetricOut]:
-    _context(request, slug, READ)
-    return [
-        MetricOut(
-            key=m.key,
-            name_en=m.name_en,
-            name_sv=m.name_sv,
-            unit=m.unit,
-            aggregation=m.aggregation,
-            amec_stage=m.amec,
-            numerator=m.numerator,
-            denominator=m.denominator,
-            definition=m.definition,
-            source=m.source,
-        )
-        for m in BUILT_IN
-    ]
+    workspace, _m = _context(request, slug, READ)
+    return [_metric_out(m) for m in selectors.metric_index(workspace).values()]
+
+
+@router.post(
+    f"{BASE}/metrics",
+    response={201: MetricOut},
+    summary="Add a metric of the workspace's own (a derived one: aggregation ratio)",
+)
+def metric_post(request: HttpRequest, slug: str, payload: MetricIn) -> tuple[int, MetricOut]:
+    workspace, me = _context(request, slug, EDIT)
+    metric = services.metric_create(
+        actor=me.user, workspace=workspace, key=payload.key, **_metric_values(payload)
+    )
+    return 201, _metric_out(selectors.metric_def(metric))
+
+
+@router.put(
+    f"{BASE}/metrics/{{key}}",
+    response=MetricOut,
+    summary="Change a metric of the workspace's own (its key stays)",
+)
+def metric_put(request: HttpRequest, slug: str, key: str, payload: MetricChange) -> MetricOut:
+    workspace, me = _context(request, slug, EDIT)
+    metric = selectors.workspace_metrics(workspace).filter(key=key).first()
+    if metric is None:
+        raise Http404
+    metric = services.metric_update(actor=me.user, metric=metric, **_metric_values(payload))
+    return _metric_out(selectors.metric_def(metric))
+
+
+def _mapping_out(m: ColumnMapping) -> MappingOut:
+    return MappingOut(
+        uuid=m.uuid,
+        name=m.name,
+        kind=m.kind,
+        header=list(m.header),
+        date_column=m.date_column,
+        date_order=m.date_order,
+        amount_column=m.amount_column,
+        status_column=m.status_column,
+        status_value=m.status_value,
+        response_column=m.response_column,
+    )
+
+
+@router.get(
+    f"{BASE}/mappings",
+    response=list[MappingOut],
+    summary="Saved column mappings for CRM and support-system CSVs",
+)
+def mapping_list(request: HttpRequest, slug: str) -> list[MappingOut]:
+    workspace, _m = _context(request, slug, READ)
+    return [_mapping_out(m) for m in selectors.column_mappings(workspace)]
+
+
+@router.post(
+    f"{BASE}/mappings",
+    response={201: MappingOut},
+    summary="Save a column mapping: files with exactly this header are read with it",
+)
+def mapping_post(request: HttpRequest, slug: str, payload: MappingIn) -> tuple[int, MappingOut]:
+    workspace, me = _context(request, slug, EDIT)
+    mapping = services.mapping_create(actor=me.user, workspace=workspace, **payload.model_dump())
+    return 201, _mapping_out(mapping)
 
 
 @router.get(

@@ -11,7 +11,9 @@ Aggregation over time:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class MetricDef:
     numerator: str | None = None
     denominator: str | None = None
     scale: int = 1  # 100 for ratios shown as percent
+    own: bool = False  # defined by the workspace, not built in
 
 
 AMEC = "AMEC Integrated Evaluation Framework"
@@ -468,3 +471,50 @@ BUILT_IN: tuple[MetricDef, ...] = (
 )
 
 BY_KEY: dict[str, MetricDef] = {m.key: m for m in BUILT_IN}
+
+UNITS = ("count", "percent", "money", "duration")
+AGGREGATIONS = ("sum", "mean", "last", "ratio")
+AMEC_STAGES = ("output", "outtake", "outcome", "impact")
+
+
+def derived_value(
+    metric: MetricDef, numerator_total: Decimal | None, denominator_total: Decimal | None
+) -> Decimal | None:
+    """A derived (ratio) metric's value over a period: the numerator's total ÷ the
+    denominator's total, times the metric's scale (100 for percentages) — a ratio of sums,
+    never a mean of daily ratios. ``None`` when either total is missing or the denominator is
+    zero: there is no rate without a base."""
+    if metric.aggregation != "ratio":
+        raise ValueError(f"{metric.key} is not a derived metric.")
+    if numerator_total is None or denominator_total is None or denominator_total == 0:
+        return None
+    return numerator_total * metric.scale / denominator_total
+
+
+def reference_cycle(
+    index: Mapping[str, MetricDef], key: str, numerator: str, denominator: str
+) -> list[str] | None:
+    """If ``key`` were defined as ``numerator`` ÷ ``denominator``, would a metric come to
+    depend on itself? Returns the chain (``["a", "b", "a"]``) or ``None``. Keys missing from
+    ``index`` end a chain."""
+
+    def parts(name: str) -> tuple[str, ...]:
+        if name == key:
+            return (numerator, denominator)
+        metric = index.get(name)
+        if metric is None or metric.aggregation != "ratio":
+            return ()
+        return tuple(k for k in (metric.numerator, metric.denominator) if k)
+
+    def walk(name: str, path: list[str]) -> list[str] | None:
+        for part in parts(name):
+            if part == key:
+                return [*path, part]
+            if part in path:
+                continue
+            found = walk(part, [*path, part])
+            if found:
+                return found
+        return None
+
+    return walk(key, [key])

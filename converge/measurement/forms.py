@@ -8,7 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from converge.core.models import Department, Workspace
-from converge.measurement.models import Channel
+from converge.measurement.models import (
+    Aggregation,
+    AmecStage,
+    Channel,
+    DateOrder,
+    MappingKind,
+    Unit,
+)
 from converge.strategy.models import Platform
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -36,7 +43,8 @@ class UploadForm(forms.Form):
         label=_("Export file"),
         help_text=_(
             "A file exported from X, Meta Business Suite, LinkedIn, YouTube Studio or TikTok "
-            "Studio, or a generic CSV with the columns day, metric, channel and value."
+            "Studio, a generic CSV with the columns day, metric, channel and value, or a CSV "
+            "from a CRM or support system whose columns you map once."
         ),
     )
     channel = forms.ModelChoiceField(
@@ -72,3 +80,92 @@ class FigureForm(forms.Form):
         self.fields["channel"].queryset = Channel.objects.filter(  # type: ignore[attr-defined]
             workspace=workspace
         )
+
+
+class MetricForm(forms.Form):
+    """A workspace's own metric. ``key`` only when adding: it never changes afterwards."""
+
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=64,
+        help_text=_("Lower-case letters, digits, hyphens and underscores, e.g. store_visits."),
+    )
+    name_en = forms.CharField(label=_("Name in English"), max_length=120)
+    name_sv = forms.CharField(label=_("Name in Swedish"), max_length=120)
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
+    aggregation = forms.ChoiceField(label=_("Over time"), choices=Aggregation.choices)
+    numerator = forms.ChoiceField(
+        label=_("Numerator"),
+        required=False,
+        help_text=_("Only for a derived metric: the metric whose total is divided."),
+    )
+    denominator = forms.ChoiceField(
+        label=_("Denominator"),
+        required=False,
+        help_text=_("Only for a derived metric: the metric whose total it is divided by."),
+    )
+    amec = forms.ChoiceField(label=_("AMEC stage"), choices=AmecStage.choices)
+    definition = forms.CharField(
+        label=_("Definition"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        required=False,
+        help_text=_("Where the figures come from, e.g. the CRM."),
+    )
+
+    def __init__(
+        self, *args: Any, metrics: list[tuple[str, str]], adding: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *metrics]
+        self.fields["numerator"].choices = choices  # type: ignore[attr-defined]
+        self.fields["denominator"].choices = choices  # type: ignore[attr-defined]
+        if not adding:
+            del self.fields["key"]
+
+
+class MappingForm(forms.Form):
+    """Which of a CSV's columns mean what; the choices are the file's own column names."""
+
+    name = forms.CharField(
+        label=_("Name of the mapping"), max_length=100, help_text=_("E.g. “HubSpot deals”.")
+    )
+    kind = forms.ChoiceField(label=_("The file holds"), choices=MappingKind.choices)
+    date_column = forms.ChoiceField(
+        label=_("Date column"),
+        help_text=_(
+            "Leads: when the lead came in. Deals: when the deal was closed. "
+            "Tickets: when the ticket was created."
+        ),
+    )
+    date_order = forms.ChoiceField(label=_("Dates are written"), choices=DateOrder.choices)
+    amount_column = forms.ChoiceField(
+        label=_("Amount column"),
+        required=False,
+        help_text=_("Deals: the deal's value; the won deals' values add up to attributed revenue."),
+    )
+    status_column = forms.ChoiceField(
+        label=_("Status column"),
+        required=False,
+        help_text=_("Leads and deals: count only rows with the status below."),
+    )
+    status_value = forms.CharField(
+        label=_("Status that counts"),
+        max_length=100,
+        required=False,
+        help_text=_("E.g. “Closed Won”. Upper and lower case do not matter."),
+    )
+    response_column = forms.ChoiceField(
+        label=_("First response column"),
+        required=False,
+        help_text=_("Tickets: when the first answer was sent (date and time)."),
+    )
+
+    def __init__(self, *args: Any, header: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        columns = [(c, c) for c in dict.fromkeys(header)]
+        self.fields["date_column"].choices = columns  # type: ignore[attr-defined]
+        for name in ("amount_column", "status_column", "response_column"):
+            self.fields[name].choices = [("", "—"), *columns]  # type: ignore[attr-defined]

@@ -168,3 +168,107 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.external_id}"
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("Count")
+    PERCENT = "percent", _("Percent")
+    MONEY = "money", _("Money")
+    DURATION = "duration", _("Duration")
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("Sum of the days")
+    MEAN = "mean", _("Mean of the days")
+    LAST = "last", _("Last value")
+    RATIO = "ratio", _("Ratio of two metrics (derived)")
+
+
+class AmecStage(models.TextChoices):
+    OUTPUT = "output", _("Output")
+    OUTTAKE = "outtake", _("Outtake")
+    OUTCOME = "outcome", _("Outcome")
+    IMPACT = "impact", _("Impact")
+
+
+class WorkspaceMetric(models.Model):
+    """A metric the workspace defines itself, beside the built-in catalogue. A derived metric
+    aggregates as ``ratio``: the numerator's total ÷ the denominator's total, both keys of
+    other metrics (built in or the workspace's own). The key never changes once created,
+    because observations refer to it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    key = models.SlugField(_("key"), max_length=64)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    name_sv = models.CharField(_("name in Swedish"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    aggregation = models.CharField(_("over time"), max_length=10, choices=Aggregation.choices)
+    amec = models.CharField(_("AMEC stage"), max_length=10, choices=AmecStage.choices)
+    numerator = models.CharField(_("numerator"), max_length=64, blank=True)
+    denominator = models.CharField(_("denominator"), max_length=64, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("workspace metric")
+        verbose_name_plural = _("workspace metrics")
+        ordering = ("key",)
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="workspace_metric_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class MappingKind(models.TextChoices):
+    LEADS = "leads", _("CRM leads")
+    DEALS = "deals", _("CRM deals")
+    TICKETS = "tickets", _("Support tickets")
+
+
+class DateOrder(models.TextChoices):
+    YMD = "ymd", _("Year first (2026-03-31)")
+    DMY = "dmy", _("Day first (31/03/2026)")
+    MDY = "mdy", _("Month first (03/31/2026)")
+
+
+class ColumnMapping(models.Model):
+    """How to read one business system's CSV export (CRM leads or deals, support tickets),
+    saved once per workspace and used whenever a file with the same header comes in. Columns
+    are named as in the file's header; with duplicate names the first column is meant."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind of file"), max_length=10, choices=MappingKind.choices)
+    header = models.JSONField(_("columns"), default=list)
+    # The header compared case- and space-insensitively, as one string: what a file must have.
+    signature = models.CharField(max_length=64)
+    date_column = models.CharField(_("date column"), max_length=200)
+    date_order = models.CharField(
+        _("date format"), max_length=3, choices=DateOrder.choices, default=DateOrder.YMD
+    )
+    amount_column = models.CharField(_("amount column"), max_length=200, blank=True)
+    status_column = models.CharField(_("status column"), max_length=200, blank=True)
+    status_value = models.CharField(_("status value that counts"), max_length=100, blank=True)
+    response_column = models.CharField(_("first response column"), max_length=200, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "signature"], name="column_mapping_unique_header"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,12 +1,118 @@
-"""Reads of measurement."""
+"""Reads of measurement: the workspace's metric index, its saved column mappings, the
+progress of big imports."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 
-from converge.measurement.models import Import, ImportStatus
+from converge.core.models import Workspace
+from converge.measurement.catalogue import BUILT_IN, MetricDef
+from converge.measurement.importers.base import Importer
+from converge.measurement.importers.business import BusinessImporter, MappingSpec, normalised
+from converge.measurement.models import ColumnMapping, Import, ImportStatus, WorkspaceMetric
+
+
+def metric_def(metric: WorkspaceMetric) -> MetricDef:
+    derived = metric.aggregation == "ratio"
+    return MetricDef(
+        key=metric.key,
+        name_en=metric.name_en,
+        name_sv=metric.name_sv,
+        unit=metric.unit,
+        aggregation=metric.aggregation,
+        amec=metric.amec,
+        definition=metric.definition,
+        source=metric.source,
+        numerator=(metric.numerator or None) if derived else None,
+        denominator=(metric.denominator or None) if derived else None,
+        scale=100 if derived and metric.unit == "percent" else 1,
+        own=True,
+    )
+
+
+def workspace_metrics(workspace: Workspace, *, archived: bool = False) -> QuerySet[WorkspaceMetric]:
+    rows = WorkspaceMetric.objects.filter(workspace=workspace)
+    return rows if archived else rows.filter(archived_at__isnull=True)
+
+
+def metric_index(workspace: Workspace) -> dict[str, MetricDef]:
+    """Every metric the workspace can use, by key: the built-in catalogue, then the
+    workspace's own (archived ones left out). One query."""
+    index = {m.key: m for m in BUILT_IN}
+    for metric in workspace_metrics(workspace):
+        index.setdefault(metric.key, metric_def(metric))
+    return index
+
+
+def metric_choices(
+    workspace: Workspace, language: str, *, derived: bool = False
+) -> list[tuple[str, str]]:
+    """(key, name) of the workspace's metrics; without ``derived``, the ones a figure can be
+    entered for by hand (everything but ratios)."""
+    swedish = language == "sv"
+    return [
+        (m.key, m.name_sv if swedish else m.name_en)
+        for m in metric_index(workspace).values()
+        if derived or m.aggregation != "ratio"
+    ]
+
+
+def mapping_spec(mapping: ColumnMapping, time_zone: str) -> MappingSpec:
+    return MappingSpec(
+        name=mapping.name,
+        kind=mapping.kind,
+        header=normalised(mapping.header),
+        date_column=mapping.date_column,
+        date_order=mapping.date_order,
+        amount_column=mapping.amount_column,
+        status_column=mapping.status_column,
+        status_value=mapping.status_value,
+        response_column=mapping.response_column,
+        time_zone=time_zone,
+    )
+
+
+def column_mappings(workspace: Workspace) -> QuerySet[ColumnMapping]:
+    return ColumnMapping.objects.filter(workspace=workspace)
+
+
+def mapped_importers(workspace: Workspace) -> list[Importer]:
+    """An importer for each column mapping the workspace saved; consulted before the
+    built-in formats. One query."""
+    return [
+        BusinessImporter(mapping_spec(m, workspace.time_zone)) for m in column_mappings(workspace)
+    ]
+
+
+def column_mapping(workspace: Workspace, uuid: UUID | str) -> ColumnMapping | None:
+    return ColumnMapping.objects.filter(workspace=workspace, uuid=uuid).first()
+
+
+def workspace_metric(workspace: Workspace, uuid: UUID | str) -> WorkspaceMetric | None:
+    return WorkspaceMetric.objects.filter(workspace=workspace, uuid=uuid).first()
+
+
+def unmapped_path(workspace: Workspace, token: str) -> str:
+    """Where a CSV that matched no format waits for its columns to be mapped."""
+    return f"imports/{workspace.pk}/unmapped/{token}"
+
+
+def unmapped_file(workspace: Workspace, token: UUID | str) -> tuple[str, bytes] | None:
+    """The kept file's name and bytes, or ``None`` when this workspace has no such file."""
+    from django.core.files.storage import default_storage
+
+    base = unmapped_path(workspace, str(token))
+    if not default_storage.exists(f"{base}.upload"):
+        return None
+    with default_storage.open(f"{base}.name", "rb") as handle:
+        name = handle.read().decode()
+    with default_storage.open(f"{base}.upload", "rb") as handle:
+        data: bytes = handle.read()
+    return name, data
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -25,8 +27,9 @@ import pyarrow.csv as pacsv
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,9 +37,9 @@ from converge.core import audit
 from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, User, Workspace
 from converge.core.policy import NotPermitted, can
-from converge.measurement import staging
-from converge.measurement.catalogue import BY_KEY
-from converge.measurement.importers import x_stream
+from converge.measurement import selectors, staging
+from converge.measurement.catalogue import AGGREGATIONS, AMEC_STAGES, BY_KEY, UNITS, reference_cycle
+from converge.measurement.importers import business, x_stream
 from converge.measurement.importers.base import (
     FormatError,
     Importer,
@@ -45,7 +48,17 @@ from converge.measurement.importers.base import (
 )
 from converge.measurement.importers.registry import detect, importers
 from converge.measurement.importers.x import XTweetActivity
-from converge.measurement.models import Channel, Import, ImportStatus, Observation, Post
+from converge.measurement.models import (
+    Channel,
+    ColumnMapping,
+    DateOrder,
+    Import,
+    ImportStatus,
+    MappingKind,
+    Observation,
+    Post,
+    WorkspaceMetric,
+)
 from converge.strategy.models import Platform
 
 MAX_BYTES: int = getattr(settings, "CONVERGE_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
@@ -124,7 +137,7 @@ def observation_set(
 ) -> Observation:
     """Enter (or correct) one day's figure by hand, e.g. monthly leads mailed by Sales."""
     require_editor(actor, workspace)
-    if metric not in BY_KEY:
+    if metric not in selectors.metric_index(workspace):
         raise ConvergeError(_("Choose a metric of the catalogue."), field="metric")
     if channel is not None and channel.workspace_id != workspace.pk:
         raise ConvergeError(_("Choose a channel of this workspace."), field="channel")
@@ -240,7 +253,7 @@ def _expected_formats() -> str:
 
 
 def _metric_keys(workspace: Workspace) -> set[str]:
-    return set(BY_KEY)
+    return set(selectors.metric_index(workspace))
 
 
 def _stored_path(record: Import, suffix: str) -> Path:
@@ -308,7 +321,7 @@ def _fmt(value: Decimal | None) -> str:
     return "" if value is None else staging.decimal_text(value)
 
 
-def _detect(path: Path, filename: str) -> Importer:
+def _detect(path: Path, filename: str, workspace: Workspace | None = None) -> Importer:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise ConvergeError(
@@ -321,7 +334,9 @@ def _detect(path: Path, filename: str) -> Importer:
         head = handle.read(65536)
     if not head.strip():
         raise ConvergeError(_("The file is empty."), field="file")
-    importer = detect(head, filename)
+    mapped = selectors.mapped_importers(workspace) if workspace is not None else []
+    importer = next((i for i in mapped if i.sniff(head, filename)), None)
+    importer = importer or detect(head, filename)
     if importer is None:
         raise ConvergeError(
             _("Converge does not recognise this file. Expected one of: %(formats)s.")
@@ -346,13 +361,14 @@ class _Source:
 
 
 def _read(
+    workspace: Workspace,
     path: Path,
     filename: str,
     known: set[str],
     on_progress: Callable[[int], None] | None,
     streaming: bool = True,
 ) -> _Source:
-    importer = _detect(path, filename)
+    importer = _detect(path, filename, workspace)
     if streaming and importer.key == XTweetActivity.key:
         stream = x_stream.TweetActivityStream(path, filename, on_progress=on_progress)
         batches = stream.batches()
@@ -361,7 +377,7 @@ def _read(
         except FormatError as exc:
             raise ConvergeError(str(exc), field="file", details={"format": importer.key}) from exc
         except x_stream.NeedsRowReader:
-            return _read(path, filename, known, on_progress, streaming=False)
+            return _read(workspace, path, filename, known, on_progress, streaming=False)
 
         def rest() -> Iterator[pa.RecordBatch]:
             if first is not None:
@@ -375,7 +391,7 @@ def _read(
         raise ConvergeError(
             _(
                 "This file is too big to be read row by row (the limit is %(limit)s MB). "
-                "Export a shorter period, or save it again as UTF-8 without blank lines."
+                "Export a shorter period, or save it again as UTF-8."
             )
             % {"limit": ROW_READER_MAX // (1024 * 1024)},
             field="file",
@@ -468,7 +484,6 @@ class _PostClassifier:
         if all(keep):
             return batch, kinds
         return batch.filter(pa.array(keep)), kinds
-
 
     def _no_repeats(
         self, ids: list[str], digests: list[str], lines: list[int], stored: dict[str, str]
@@ -603,7 +618,7 @@ def _check(
     """Parse, validate and classify the stored upload; stage its rows when none is rejected."""
     workspace = record.workspace
     known = _metric_keys(workspace)
-    source = _read(path, record.file_name, known, on_progress, streaming)
+    source = _read(workspace, path, record.file_name, known, on_progress, streaming)
     target = _channel_for(workspace, source.platform, source.handle, source.has_posts, channel)
     plan = Plan(source.format, source.platform, source.handle, target)
     posts = staging.StageWriter(_stored_path(record, "posts.arrow"), staging.POSTS)
@@ -1069,3 +1084,352 @@ def _restore_post(post: Post) -> None:
     )
     post.source_import, post.previous, post.previous_import = post.previous_import, None, None
     post.save()
+
+
+# --- The workspace's own metrics ------------------------------------------------------------
+
+METRIC_KEY = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+METRIC_FIELDS = (
+    "name_en",
+    "name_sv",
+    "unit",
+    "aggregation",
+    "amec",
+    "numerator",
+    "denominator",
+    "definition",
+    "source",
+)
+
+
+def _metric_values(
+    workspace: Workspace, key: str, values: dict[str, str], *, exclude: int | None = None
+) -> dict[str, str]:
+    """Check a metric's attributes; returns them cleaned."""
+    cleaned = {name: str(values.get(name) or "").strip() for name in METRIC_FIELDS}
+    if not cleaned["name_en"]:
+        raise ConvergeError(_("Enter the metric's name in English."), field="name_en")
+    if not cleaned["name_sv"]:
+        raise ConvergeError(_("Enter the metric's name in Swedish."), field="name_sv")
+    if cleaned["unit"] not in UNITS:
+        raise ConvergeError(_("Choose a unit."), field="unit")
+    if cleaned["aggregation"] not in AGGREGATIONS:
+        raise ConvergeError(_("Choose how the metric adds up over time."), field="aggregation")
+    if cleaned["amec"] not in AMEC_STAGES:
+        raise ConvergeError(_("Choose an AMEC stage."), field="amec")
+    if cleaned["aggregation"] != "ratio":
+        cleaned["numerator"] = cleaned["denominator"] = ""
+        return cleaned
+    index = selectors.metric_index(workspace)
+    if exclude is not None:
+        index.pop(key, None)
+    for part in ("numerator", "denominator"):
+        chosen = cleaned[part]
+        if not chosen:
+            raise ConvergeError(
+                _("A derived metric needs a numerator and a denominator."), field=part
+            )
+        if chosen == key:
+            raise ConvergeError(_("A metric cannot be derived from itself."), field=part)
+        if chosen not in index:
+            raise ConvergeError(
+                _("“%(key)s” is not a metric of this workspace.") % {"key": chosen}, field=part
+            )
+    cycle = reference_cycle(index, key, cleaned["numerator"], cleaned["denominator"])
+    if cycle:
+        raise ConvergeError(
+            _("The metrics would be derived from each other in a circle: %(chain)s.")
+            % {"chain": " → ".join(cycle)},
+            field="numerator",
+        )
+    return cleaned
+
+
+def _metric_audit(
+    actor: User, metric: WorkspaceMetric, action: str, before: dict[str, Any]
+) -> None:
+    changes = audit.diff(before, audit.snapshot(metric, ("key", *METRIC_FIELDS)))
+    if changes:
+        audit.record(
+            workspace=metric.workspace,
+            actor=actor,
+            action=f"metric.{action}",
+            obj=metric,
+            changes=changes,
+        )
+
+
+@transaction.atomic
+def metric_create(
+    *,
+    actor: User,
+    workspace: Workspace,
+    key: str,
+    name_en: str,
+    name_sv: str,
+    unit: str,
+    aggregation: str,
+    amec: str,
+    numerator: str = "",
+    denominator: str = "",
+    definition: str = "",
+    source: str = "",
+) -> WorkspaceMetric:
+    """Add a metric of the workspace's own; a derived one is a ratio of two other metrics."""
+    require_editor(actor, workspace)
+    values = {
+        "name_en": name_en,
+        "name_sv": name_sv,
+        "unit": unit,
+        "aggregation": aggregation,
+        "amec": amec,
+        "numerator": numerator,
+        "denominator": denominator,
+        "definition": definition,
+        "source": source,
+    }
+    key = key.strip()
+    if not METRIC_KEY.fullmatch(key) or len(key) > 64:
+        raise ConvergeError(
+            _(
+                "Use lower-case letters, digits, hyphens and underscores for the key, "
+                "e.g. newsletter_signups."
+            ),
+            field="key",
+        )
+    if key in BY_KEY:
+        raise ConvergeError(
+            _("“%(key)s” is a built-in metric; choose another key.") % {"key": key}, field="key"
+        )
+    if WorkspaceMetric.objects.filter(workspace=workspace, key=key).exists():
+        raise ConvergeError(_("The workspace already has a metric with this key."), field="key")
+    cleaned = _metric_values(workspace, key, values)
+    metric = WorkspaceMetric.objects.create(
+        workspace=workspace, key=key, created_by=actor, **cleaned
+    )
+    _metric_audit(actor, metric, "create", {})
+    return metric
+
+
+@transaction.atomic
+def metric_update(
+    *,
+    actor: User,
+    metric: WorkspaceMetric,
+    name_en: str,
+    name_sv: str,
+    unit: str,
+    aggregation: str,
+    amec: str,
+    numerator: str = "",
+    denominator: str = "",
+    definition: str = "",
+    source: str = "",
+) -> WorkspaceMetric:
+    """Change a workspace metric's attributes. Its key stays: observations refer to it."""
+    workspace = metric.workspace
+    require_editor(actor, workspace)
+    values = {
+        "name_en": name_en,
+        "name_sv": name_sv,
+        "unit": unit,
+        "aggregation": aggregation,
+        "amec": amec,
+        "numerator": numerator,
+        "denominator": denominator,
+        "definition": definition,
+        "source": source,
+    }
+    metric = WorkspaceMetric.objects.select_for_update().get(pk=metric.pk)
+    cleaned = _metric_values(workspace, metric.key, values, exclude=metric.pk)
+    before = audit.snapshot(metric, ("key", *METRIC_FIELDS))
+    for name, value in cleaned.items():
+        setattr(metric, name, value)
+    metric.save()
+    _metric_audit(actor, metric, "update", before)
+    return metric
+
+
+@transaction.atomic
+def metric_archive(
+    *, actor: User, metric: WorkspaceMetric, archived: bool = True
+) -> WorkspaceMetric:
+    """Archive a workspace metric (its figures stay) or bring it back."""
+    workspace = metric.workspace
+    require_editor(actor, workspace)
+    if archived:
+        users = selectors.workspace_metrics(workspace).exclude(pk=metric.pk)
+        users = users.filter(
+            models.Q(numerator=metric.key) | models.Q(denominator=metric.key),
+            aggregation="ratio",
+        )
+        names = ", ".join(u.key for u in users)
+        if names:
+            raise ConvergeError(
+                _("%(names)s is derived from this metric; change or archive it first.")
+                % {"names": names}
+            )
+    elif metric.aggregation == "ratio":
+        index = selectors.metric_index(workspace)
+        missing = [k for k in (metric.numerator, metric.denominator) if k not in index]
+        if missing:
+            raise ConvergeError(
+                _("“%(key)s” is archived; bring it back first.") % {"key": missing[0]}
+            )
+    before = metric.archived_at
+    metric.archived_at = timezone.now() if archived else None
+    metric.save(update_fields=["archived_at"])
+    audit.record(
+        workspace=workspace,
+        actor=actor,
+        action=f"metric.{'archive' if archived else 'restore'}",
+        obj=metric,
+        changes={"archived_at": [audit._plain(before), audit._plain(metric.archived_at)]},
+    )
+    return metric
+
+
+# --- Column mappings for business-system CSVs -----------------------------------------------
+
+
+def unmapped_keep(*, actor: User, workspace: Workspace, data: bytes, filename: str) -> str | None:
+    """Keep a CSV that matched no format so that its columns can be mapped; returns the token
+    that addresses it, or ``None`` when the file is not a CSV table at all."""
+    require_editor(actor, workspace)
+    try:
+        business.preview(data)
+    except FormatError:
+        return None
+    from django.core.files.storage import default_storage
+
+    token = str(uuid.uuid4())
+    base = selectors.unmapped_path(workspace, token)
+    default_storage.save(f"{base}.upload", ContentFile(data))
+    default_storage.save(f"{base}.name", ContentFile(filename[:255].encode()))
+    return token
+
+
+def unmapped_discard(*, workspace: Workspace, token: str) -> None:
+    from django.core.files.storage import default_storage
+
+    base = selectors.unmapped_path(workspace, token)
+    for suffix in (".upload", ".name"):
+        if default_storage.exists(base + suffix):
+            default_storage.delete(base + suffix)
+
+
+MAPPING_COLUMNS = ("date_column", "amount_column", "status_column", "response_column")
+
+
+@transaction.atomic
+def mapping_create(
+    *,
+    actor: User,
+    workspace: Workspace,
+    name: str,
+    kind: str,
+    header: list[str],
+    date_column: str,
+    date_order: str = DateOrder.YMD,
+    amount_column: str = "",
+    status_column: str = "",
+    status_value: str = "",
+    response_column: str = "",
+) -> ColumnMapping:
+    """Save how a business system's CSV is read; every later file with the same header is
+    read this way."""
+    require_editor(actor, workspace)
+    name = name.strip()
+    header = [str(c).strip() for c in header]
+    if not name:
+        raise ConvergeError(_("Name the mapping, e.g. “HubSpot deals”."), field="name")
+    if kind not in MappingKind.values:
+        raise ConvergeError(_("Choose what kind of file this is."), field="kind")
+    if date_order not in DateOrder.values:
+        raise ConvergeError(_("Choose how the dates are written."), field="date_order")
+    if len(header) < 2 or not all(header):
+        raise ConvergeError(_("The file needs a header row with a name for every column."))
+    names = {business.normalised([c])[0] for c in header}
+    columns = {
+        "date_column": date_column.strip(),
+        "amount_column": amount_column.strip() if kind == MappingKind.DEALS else "",
+        "status_column": status_column.strip() if kind != MappingKind.TICKETS else "",
+        "response_column": response_column.strip() if kind == MappingKind.TICKETS else "",
+    }
+    for field_name, column in columns.items():
+        if column and business.normalised([column])[0] not in names:
+            raise ConvergeError(
+                _("The file has no column “%(column)s”.") % {"column": column}, field=field_name
+            )
+    if not columns["date_column"]:
+        raise ConvergeError(_("Choose the column with the date."), field="date_column")
+    if kind == MappingKind.DEALS and not columns["amount_column"]:
+        raise ConvergeError(_("Choose the column with the deal's amount."), field="amount_column")
+    if kind == MappingKind.TICKETS and not columns["response_column"]:
+        raise ConvergeError(
+            _("Choose the column with the time of the first response."), field="response_column"
+        )
+    status_value = status_value.strip() if columns["status_column"] else ""
+    if columns["status_column"] and not status_value:
+        raise ConvergeError(
+            _("Enter the status that counts, e.g. “Closed Won”."), field="status_value"
+        )
+    signature = business.signature(header)
+    clash = ColumnMapping.objects.filter(workspace=workspace, signature=signature).first()
+    if clash is not None:
+        raise ConvergeError(
+            _("Files with these columns are already read with the mapping “%(name)s”.")
+            % {"name": clash.name}
+        )
+    mapping = ColumnMapping.objects.create(
+        workspace=workspace,
+        name=name,
+        kind=kind,
+        header=header,
+        signature=signature,
+        date_order=date_order,
+        status_value=status_value,
+        created_by=actor,
+        **columns,
+    )
+    fields = ("name", "kind", "date_order", "status_value", *MAPPING_COLUMNS)
+    audit.record(
+        workspace=workspace,
+        actor=actor,
+        action="column_mapping.create",
+        obj=mapping,
+        changes=audit.diff({}, audit.snapshot(mapping, fields)),
+    )
+    return mapping
+
+
+@transaction.atomic
+def mapping_delete(*, actor: User, mapping: ColumnMapping) -> None:
+    """Forget a mapping; files already imported with it stay as they are."""
+    workspace = mapping.workspace
+    require_editor(actor, workspace)
+    audit.record(
+        workspace=workspace,
+        actor=actor,
+        action="column_mapping.delete",
+        obj=mapping,
+        changes={"name": [mapping.name, None]},
+    )
+    mapping.delete()
+
+
+@transaction.atomic
+def mapping_create_and_check(
+    *, actor: User, workspace: Workspace, token: str, **mapping: str
+) -> tuple[ColumnMapping, Import]:
+    """Save a mapping for a kept file's columns and check the file with it at once; if the
+    file cannot be read with the mapping, neither the mapping nor the check is kept."""
+    kept = selectors.unmapped_file(workspace, token)
+    if kept is None:
+        raise ConvergeError(_("The uploaded file is no longer available; upload it again."))
+    filename, data = kept
+    header = business.preview(data).header
+    saved = mapping_create(actor=actor, workspace=workspace, header=header, **mapping)
+    record, _plan = import_check(actor=actor, workspace=workspace, data=data, filename=filename)
+    transaction.on_commit(lambda: unmapped_discard(workspace=workspace, token=token))
+    return saved, record

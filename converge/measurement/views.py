@@ -16,10 +16,12 @@ from django.views.decorators.http import require_POST
 from converge.core.errors import ConvergeError
 from converge.core.forms import show_error
 from converge.core.models import Capability
+from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.measurement import selectors, services
 from converge.measurement.catalogue import BUILT_IN
-from converge.measurement.forms import ChannelForm, FigureForm, UploadForm
+from converge.measurement.forms import ChannelForm, FigureForm, MappingForm, MetricForm, UploadForm
+from converge.measurement.importers import business
 from converge.measurement.models import Channel, Import, ImportStatus, Observation
 
 EDIT = Capability.EDIT_STRATEGY
@@ -83,11 +85,89 @@ def channel_edit(request: WorkspaceRequest, channel: str | None = None) -> HttpR
     )
 
 
+def _options(request: WorkspaceRequest) -> list[tuple[str, str]]:
+    return [
+        (key, f"{name} ({key})")
+        for key, name in selectors.metric_choices(
+            request.workspace, translation.get_language(), derived=True
+        )
+    ]
+
+
 @workspace_view()
 def catalogue(request: WorkspaceRequest) -> HttpResponse:
+    """The built-in metrics and the workspace's own, with the form to add one."""
+    ws = request.workspace
+    can_edit = EDIT in request.allowed
+    form = MetricForm(request.POST if request.method == "POST" else None, metrics=_options(request))
+    if request.method == "POST":
+        if not can_edit:
+            raise NotPermitted(EDIT)
+        if form.is_valid():
+            try:
+                metric = services.metric_create(
+                    actor=request.user, workspace=ws, **form.cleaned_data
+                )
+            except ConvergeError as exc:
+                show_error(form, exc)
+            else:
+                messages.success(request, _("Metric “%(key)s” added.") % {"key": metric.key})
+                return redirect(_url(request, "measurement_metrics"))
     swedish = translation.get_language() == "sv"
     rows = [{"metric": m, "name": m.name_sv if swedish else m.name_en} for m in BUILT_IN]
-    return render(request, "measurement/catalogue.html", {"rows": rows})
+    own = [
+        {"metric": m, "name": m.name_sv if swedish else m.name_en}
+        for m in selectors.workspace_metrics(ws, archived=True)
+    ]
+    return render(
+        request,
+        "measurement/catalogue.html",
+        {"rows": rows, "own": own, "form": form, "can_edit": can_edit},
+    )
+
+
+@workspace_view(EDIT)
+def metric_edit(request: WorkspaceRequest, metric: str) -> HttpResponse:
+    instance = selectors.workspace_metric(request.workspace, metric)
+    if instance is None:
+        raise Http404("No such metric.")
+    initial = {f: getattr(instance, f) for f in services.METRIC_FIELDS}
+    form = MetricForm(
+        request.POST if request.method == "POST" else None,
+        metrics=[o for o in _options(request) if o[0] != instance.key],
+        adding=False,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.metric_update(actor=request.user, metric=instance, **form.cleaned_data)
+        except ConvergeError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("Metric “%(key)s” saved.") % {"key": instance.key})
+            return redirect(_url(request, "measurement_metrics"))
+    return render(request, "measurement/metric_form.html", {"form": form, "metric": instance})
+
+
+@workspace_view(EDIT)
+@require_POST
+def metric_archive(request: WorkspaceRequest, metric: str) -> HttpResponse:
+    instance = selectors.workspace_metric(request.workspace, metric)
+    if instance is None:
+        raise Http404("No such metric.")
+    restore = request.POST.get("restore") == "1"
+    try:
+        services.metric_archive(actor=request.user, metric=instance, archived=not restore)
+    except ConvergeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Metric “%(key)s” restored.") % {"key": instance.key}
+            if restore
+            else _("Metric “%(key)s” archived.") % {"key": instance.key},
+        )
+    return redirect(_url(request, "measurement_metrics"))
 
 
 @workspace_view()
@@ -99,10 +179,9 @@ def import_list(request: WorkspaceRequest) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
         workspace=ws,
     )
+    map_url = None
     if request.method == "POST":
         if not can_edit:
-            from converge.core.policy import NotPermitted
-
             raise NotPermitted(EDIT)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -116,6 +195,12 @@ def import_list(request: WorkspaceRequest) -> HttpResponse:
                 )
             except ConvergeError as exc:
                 show_error(form, exc)
+                if "expected" in exc.details:
+                    upload.seek(0)
+                    token = services.unmapped_keep(
+                        actor=request.user, workspace=ws, data=upload.read(), filename=upload.name
+                    )
+                    map_url = token and _url(request, "measurement_mapping_new", token)
             else:
                 return redirect(_url(request, "measurement_import", record.uuid))
     return render(
@@ -127,8 +212,52 @@ def import_list(request: WorkspaceRequest) -> HttpResponse:
             .select_related("channel", "created_by")
             .order_by("-created_at"),
             "can_edit": can_edit,
+            "map_url": map_url,
+            "mappings": selectors.column_mappings(ws),
         },
     )
+
+
+@workspace_view(EDIT)
+def mapping_new(request: WorkspaceRequest, upload: str) -> HttpResponse:
+    """Map the columns of a CSV that matched no format; saving checks the file with it."""
+    ws = request.workspace
+    kept = selectors.unmapped_file(ws, upload)
+    if kept is None:
+        raise Http404("No such file.")
+    filename, data = kept
+    table = business.preview(data)
+    form = MappingForm(
+        request.POST if request.method == "POST" else None,
+        header=table.header,
+        initial={"name": filename.rsplit(".", 1)[0][:100]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _mapping, record = services.mapping_create_and_check(
+                actor=request.user, workspace=ws, token=str(upload), **form.cleaned_data
+            )
+        except ConvergeError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("The mapping is saved and the file was checked with it."))
+            return redirect(_url(request, "measurement_import", record.uuid))
+    return render(
+        request,
+        "measurement/mapping.html",
+        {"form": form, "table": table, "filename": filename},
+    )
+
+
+@workspace_view(EDIT)
+@require_POST
+def mapping_delete(request: WorkspaceRequest, mapping: str) -> HttpResponse:
+    instance = selectors.column_mapping(request.workspace, mapping)
+    if instance is None:
+        raise Http404("No such mapping.")
+    services.mapping_delete(actor=request.user, mapping=instance)
+    messages.success(request, _("The mapping “%(name)s” is deleted.") % {"name": instance.name})
+    return redirect(_url(request, "measurement_imports"))
 
 
 @workspace_view()
@@ -199,13 +328,6 @@ def import_rollback(request: WorkspaceRequest, imp: str) -> HttpResponse:
     return redirect(_url(request, "measurement_import", imp))
 
 
-def _metric_choices() -> list[tuple[str, str]]:
-    swedish = translation.get_language() == "sv"
-    return [
-        (m.key, m.name_sv if swedish else m.name_en) for m in BUILT_IN if m.aggregation != "ratio"
-    ]
-
-
 @workspace_view()
 def figures(request: WorkspaceRequest) -> HttpResponse:
     """Figures entered by hand (business figures that arrive by mail) and the form to add one."""
@@ -214,12 +336,10 @@ def figures(request: WorkspaceRequest) -> HttpResponse:
     form = FigureForm(
         request.POST if request.method == "POST" else None,
         workspace=ws,
-        metrics=_metric_choices(),
+        metrics=selectors.metric_choices(ws, translation.get_language()),
     )
     if request.method == "POST":
         if not can_edit:
-            from converge.core.policy import NotPermitted
-
             raise NotPermitted(EDIT)
         if form.is_valid():
             try:
@@ -229,7 +349,7 @@ def figures(request: WorkspaceRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Figure saved."))
                 return redirect(_url(request, "measurement_figures"))
-    names = dict(_metric_choices())
+    names = dict(selectors.metric_choices(ws, translation.get_language(), derived=True))
     rows = (
         Observation.objects.filter(workspace=ws, source_import__isnull=True)
         .select_related("channel")
