@@ -1,5 +1,5 @@
 """LinkedIn Page content export (Page → Analytics → Content → Export), ``.xls`` (BIFF8, as
-LinkedIn sends it) or ``.xlsx`` (after a re-save). Pure Python, no Django.
+LinkedIn sends it) or ``.xlsx`` (after a re-save). Pure functions, no database.
 
 The workbook has two sheets, found by their header rather than their name:
 
@@ -40,16 +40,24 @@ from decimal import Decimal, InvalidOperation
 
 import openpyxl  # type: ignore[import-untyped]
 import xlrd  # type: ignore[import-untyped]
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from converge.measurement.importers.base import (
     FormatError,
     Importer,
-    ParsedObservation,
     ParsedPost,
     ParseResult,
     RowProblem,
 )
-from converge.measurement.importers.x import norm
+from converge.measurement.importers.tabular import (
+    Described,
+    add_day,
+    day_problem,
+    integral,
+    norm,
+    not_a_number,
+)
 
 Cell = str | Decimal | datetime | None
 
@@ -108,8 +116,7 @@ US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def _decimal(number: float | int) -> Decimal:
-    value = Decimal(str(number))
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    return integral(Decimal(str(number)))
 
 
 def _xls_sheets(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
@@ -168,9 +175,10 @@ def read_workbook(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
             return _xlsx_sheets(data)
     except Exception as exc:  # xlrd and openpyxl raise many kinds on a damaged file
         raise FormatError(
-            f"The Excel file cannot be read; it may be cut off or damaged ({exc})."
+            _("The Excel file cannot be read; it may be cut off or damaged (%(error)s).")
+            % {"error": exc}
         ) from exc
-    raise FormatError("This is not an Excel file (.xls or .xlsx).")
+    raise FormatError(_("This is not an Excel file (.xls or .xlsx)."))
 
 
 # --- sniffing -------------------------------------------------------------------------------
@@ -270,11 +278,9 @@ def _metrics(
             if not value.is_finite():
                 raise InvalidOperation(text)
         except InvalidOperation:
-            problems.append(
-                RowProblem(line, f"{sheet}: {raw_header[index]}", f"“{text}” is not a number.")
-            )
+            problems.append(not_a_number(line, f"{sheet}: {raw_header[index]}", text))
             continue
-        found[key] = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+        found[key] = integral(value)
     return found
 
 
@@ -288,10 +294,12 @@ def _published(activity: str, day: date) -> datetime:
 class LinkedInPageContent:
     key = "linkedin_page_content"
     platform = "linkedin"
-    description = (
-        "LinkedIn Page content export (<page>_content_<number>.xls or .xlsx): sheet "
-        "All posts with Post title, Post link, Created date, Impressions, Clicks, Likes, …, "
-        "and sheet Metrics with Date, Impressions (total), Clicks (total), …"
+    description = Described(
+        gettext_noop(
+            "LinkedIn Page content export (<page>_content_<number>.xls or .xlsx): sheet "
+            "All posts with Post title, Post link, Created date, Impressions, Clicks, Likes, "
+            "…, and sheet Metrics with Date, Impressions (total), Clicks (total), …"
+        )
     )
 
     def sniff(self, head: bytes, filename: str) -> bool:
@@ -315,8 +323,11 @@ class LinkedInPageContent:
                 self._daily(result, name, raw_header, header, body)
         if not found:
             raise FormatError(
-                "This is not a LinkedIn Page content export: no sheet has the columns "
-                "Post title (or Update title) or Date and Impressions (total) on row 1 or 2."
+                _(
+                    "This is not a LinkedIn Page content export: no sheet has the columns "
+                    "Post title (or Update title) or Date and Impressions (total) on row 1 or "
+                    "2."
+                )
             )
         return result
 
@@ -330,7 +341,8 @@ class LinkedInPageContent:
     ) -> None:
         if "post link" not in header or "created date" not in header:
             raise FormatError(
-                f"The sheet {sheet} has no Post link (or Update link) or Created date column."
+                _("The sheet %(sheet)s has no Post link (or Update link) or Created date column.")
+                % {"sheet": sheet}
             )
         link_at, date_at = header.index("post link"), header.index("created date")
         title_at = header.index("post title")
@@ -346,20 +358,16 @@ class LinkedInPageContent:
                     RowProblem(
                         line,
                         f"{sheet}: {raw_header[link_at]}",
-                        f"“{link}” is not a LinkedIn post link (urn:li:activity:…).",
+                        _("“%(link)s” is not a LinkedIn post link (urn:li:activity:…).")
+                        % {"link": link},
                     )
                 )
                 continue
             try:
                 day = _day(row[date_at])
             except ValueError:
-                result.problems.append(
-                    RowProblem(
-                        line,
-                        f"{sheet}: {raw_header[date_at]}",
-                        f"“{_text(row[date_at])}” is not a date (expected MM/DD/YYYY).",
-                    )
-                )
+                column = f"{sheet}: {raw_header[date_at]}"
+                result.problems.append(day_problem(line, column, _text(row[date_at]), "MM/DD/YYYY"))
                 continue
             kind_text = norm(_text(row[kind_at])) if kind_at is not None else ""
             result.posts.append(
@@ -393,28 +401,11 @@ class LinkedInPageContent:
             try:
                 day = _day(row[date_at])
             except ValueError:
-                result.problems.append(
-                    RowProblem(
-                        line,
-                        f"{sheet}: {raw_header[date_at]}",
-                        f"“{_text(row[date_at])}” is not a date (expected MM/DD/YYYY).",
-                    )
-                )
+                column = f"{sheet}: {raw_header[date_at]}"
+                result.problems.append(day_problem(line, column, _text(row[date_at]), "MM/DD/YYYY"))
                 continue
-            if day in seen:
-                result.problems.append(
-                    RowProblem(
-                        line,
-                        None,
-                        f"{day.isoformat()} appears more than once; this row is skipped.",
-                    )
-                )
-                continue
-            seen.add(day)
             metrics = _metrics(sheet, raw_header, header, row, line, DAILY_METRICS, result.problems)
-            result.observations.extend(
-                ParsedObservation(day=day, metric=k, value=v, line=line) for k, v in metrics.items()
-            )
+            add_day(result, seen, day, metrics, line)
 
 
 IMPORTERS: list[Importer] = [LinkedInPageContent()]

@@ -1,0 +1,339 @@
+"""The small tabular helpers every importer shares: decoding, header handling, numbers, ids,
+dates and the row problems they report. Pure functions, no database.
+
+Messages are translated with Django's gettext when they are made, so a file parsed while
+Swedish is active gets Swedish problems."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from converge.measurement.importers.base import (
+    FormatError,
+    ParsedObservation,
+    ParseResult,
+    RowProblem,
+)
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def decode(data: bytes, fallback: str = "cp1251") -> str:
+    """UTF-16 with a BOM, else UTF-8 (BOM optional), else ``fallback`` (cp1251: an Excel
+    re-save of a platform export)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode(fallback)
+
+
+def decode_head(head: bytes) -> str:
+    """Like ``decode`` but for a possibly cut-off first chunk of a file (sniffing)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="ignore")
+    return head.decode("utf-8-sig", errors="ignore")
+
+
+def norm(name: str) -> str:
+    """A header name compared case- and space-insensitively."""
+    return " ".join(name.replace("\ufeff", "").strip().lower().split())
+
+
+def file_stem(filename: str) -> str:
+    """``a/b/Totals.csv`` → ``totals.csv``: the file's own name, lower case."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
+
+
+def guess_delimiter(line: str) -> str:
+    """``;`` for an Excel re-save in a comma-decimal locale, else ``,``."""
+    return ";" if line.count(";") > line.count(",") else ","
+
+
+def first_record(text: str, delimiter: str = ",") -> list[str]:
+    lines = text.splitlines()
+    if not lines:
+        return []
+    try:
+        return next(csv.reader([lines[0]], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def records(
+    text: str, problems: list[RowProblem], delimiter: str = ",", first_line: int = 1
+) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the physical line each starts on. A broken quote ends the file with
+    a problem instead of an exception."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = first_line
+    try:
+        for row in reader:
+            yield start, row
+            start = first_line + reader.line_num
+    except csv.Error as exc:
+        problems.append(
+            RowProblem(
+                start,
+                None,
+                _(
+                    "The file cannot be read from this line on (%(error)s); it may be cut off "
+                    "or damaged."
+                )
+                % {"error": exc},
+            )
+        )
+
+
+def sniff_header(head: bytes, delimiter: str = ",") -> list[str]:
+    return [norm(c) for c in first_record(decode_head(head), delimiter)]
+
+
+def has_columns(head: bytes, required: Iterable[str], *, first: str = "") -> bool:
+    """Does the file's first line name every ``required`` column (and start with ``first``)?"""
+    header = sniff_header(head)
+    if first and (not header or header[0] != first):
+        return False
+    return bool(header) and all(n in header for n in required)
+
+
+# --- numbers and ids ------------------------------------------------------------------------
+
+_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def integral(value: Decimal) -> Decimal:
+    """``Decimal("1938.0")`` → ``Decimal("1938")``; fractions are kept as they are."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def number(raw: str) -> Decimal | None:
+    """A metric cell: ``None`` when empty or ``-``; raises ``InvalidOperation`` otherwise."""
+    text = raw.strip().replace("\u00a0", "")
+    if text in ("", "-"):
+        return None
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    value = Decimal(text)
+    if not value.is_finite():
+        raise InvalidOperation(raw)
+    return integral(value)
+
+
+def not_a_number(line: int, column: str | None, raw: str) -> RowProblem:
+    return RowProblem(line, column, _("“%(value)s” is not a number.") % {"value": raw.strip()})
+
+
+def check_id(raw: str, line: int, column: str, problems: list[RowProblem]) -> str | None:
+    """Post ids are text; a spreadsheet may have turned them into floats (``5.70306E+17``)."""
+    text = raw.strip()
+    if text.isdigit():
+        return text
+    if re.fullmatch(r"[\d.]+(E\+?\d+)?", text, flags=re.IGNORECASE) and text:
+        message = _(
+            "The id “%(id)s” was turned into a number by a spreadsheet; the exact id is lost."
+        ) % {"id": text}
+    elif text:
+        message = _("“%(id)s” is not a post id.") % {"id": text}
+    else:
+        message = _("The post id is empty.")
+    problems.append(RowProblem(line, column, message))
+    return None
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    header: list[str]  # normalised names, aliases applied
+    raw_header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+    def index(self, name: str) -> int | None:
+        return self.header.index(name) if name in self.header else None
+
+    def cell(self, row: list[str], name: str) -> str:
+        where = self.index(name)
+        return row[where].strip() if where is not None else ""
+
+
+def _looks_like_header(row: list[str]) -> bool:
+    """Three or more cells of words without a digit: the header line of another export."""
+    cells = [c.strip() for c in row if c.strip()]
+    return len(cells) >= 3 and not any(ch.isdigit() for c in cells for ch in c)
+
+
+def read_table(
+    text: str,
+    *,
+    required: Iterable[str],
+    what: str,
+    problems: list[RowProblem],
+    aliases: dict[str, str] | None = None,
+    delimiter: str = ",",
+    first_line: int = 1,
+) -> Table:
+    """Header plus the rows whose cell count matches it; other rows become problems. The
+    header of an export pasted below the first one stops the reading with one problem."""
+    aliases = aliases or {}
+    rows = records(text, problems, delimiter, first_line)
+    found = next(((n, r) for n, r in rows if any(c.strip() for c in r)), None)
+    if found is None:
+        raise FormatError(_("The file is empty; expected %(what)s.") % {"what": what})
+    raw = found[1]
+    header = [aliases.get(norm(c), norm(c)) for c in raw]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise FormatError(
+            _("This is not %(what)s: the column(s) %(columns)s are missing.")
+            % {"what": what, "columns": ", ".join(missing)}
+        )
+    table = Table(header, [c.strip().lstrip("\ufeff") for c in raw], [])
+    for line, row in rows:
+        if not any(c.strip() for c in row):
+            continue
+        if [aliases.get(norm(c), norm(c)) for c in row] == header:
+            continue  # the same export appended: its header again
+        if len(row) != len(header) and _looks_like_header(row):
+            problems.append(pasted_problem(line, row))
+            break
+        if len(row) != len(header):
+            problems.append(
+                RowProblem(
+                    line,
+                    None,
+                    _(
+                        "The row has %(cells)s cells but the header has %(columns)s; the file "
+                        "may be cut off or damaged."
+                    )
+                    % {"cells": len(row), "columns": len(header)},
+                )
+            )
+            continue
+        table.rows.append((line, row))
+    return table
+
+
+def pasted_problem(line: int, row: list[str]) -> RowProblem:
+    names = ", ".join(c.strip() for c in row[:4] if c.strip())
+    return RowProblem(
+        line,
+        None,
+        _(
+            "This line looks like the header of another export (%(names)s…): two files seem "
+            "to be pasted into one. Import each export on its own."
+        )
+        % {"names": names},
+    )
+
+
+def column_map(table: Table, names: dict[str, str]) -> dict[int, str]:
+    """Column index → metric key; with duplicate names the first column wins."""
+    found: dict[int, str] = {}
+    seen: set[str] = set()
+    for index, name in enumerate(table.header):
+        if name in names and name not in seen:
+            found[index] = names[name]
+            seen.add(name)
+    return found
+
+
+def read_metrics(
+    table: Table,
+    row: list[str],
+    line: int,
+    columns: dict[int, str],
+    problems: list[RowProblem],
+    value: Callable[[str], Decimal | None] = number,
+) -> dict[str, Decimal]:
+    """The row's metric values; a cell that is not a number becomes a problem and is left
+    out (the rest of the row still counts)."""
+    metrics: dict[str, Decimal] = {}
+    for index, key in columns.items():
+        raw = row[index]
+        try:
+            parsed = value(raw)
+        except (InvalidOperation, ValueError):
+            problems.append(not_a_number(line, table.raw_header[index], raw))
+            continue
+        if parsed is not None:
+            metrics[key] = parsed
+    return metrics
+
+
+# --- days ---------------------------------------------------------------------------------------
+
+
+def day_problem(line: int, column: str, raw: str, expected: str) -> RowProblem:
+    return RowProblem(
+        line,
+        column,
+        _("“%(value)s” is not a date (expected %(expected)s).")
+        % {"value": raw, "expected": expected},
+    )
+
+
+def observations(day: date, metrics: dict[str, Decimal], line: int) -> list[ParsedObservation]:
+    return [ParsedObservation(day=day, metric=k, value=v, line=line) for k, v in metrics.items()]
+
+
+def add_day(
+    result: ParseResult, seen: set[date], day: date, metrics: dict[str, Decimal], line: int
+) -> None:
+    """Add a day's observations; a day seen before in the same file is reported, not added."""
+    if day in seen:
+        result.problems.append(
+            RowProblem(
+                line,
+                None,
+                _("%(day)s appears more than once; this row is skipped.")
+                % {"day": day.isoformat()},
+            )
+        )
+        return
+    seen.add(day)
+    result.observations.extend(observations(day, metrics, line))
+
+
+def daily_rows(
+    result: ParseResult,
+    table: Table,
+    parse_day: Callable[[str], date],
+    column: str,
+    expected: str,
+    metrics: Callable[[list[str], int], dict[str, Decimal]],
+) -> None:
+    """One day a row: the day from ``column`` (via ``parse_day``), the row's metrics, and a
+    problem for a day that cannot be read or appears twice."""
+    seen: set[date] = set()
+    for line, row in table.rows:
+        raw = table.cell(row, norm(column))
+        try:
+            day = parse_day(raw)
+        except ValueError:
+            result.problems.append(day_problem(line, column, raw, expected))
+            continue
+        add_day(result, seen, day, metrics(row, line), line)
+
+
+# --- formats that are recognised but hold no daily figures -----------------------------------
+
+
+class Described:
+    """A class attribute read in the active language (``description``s of importers)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __get__(self, obj: object, owner: type | None = None) -> str:
+        return _(self.message)
