@@ -267,7 +267,7 @@ def test_audience_export_imports_its_follows_series_only() -> None:
 def test_an_audience_export_without_a_follows_section_is_rejected_with_a_reason() -> None:
     text = AUDIENCE.read_bytes().decode("cp1251")
     demographics = text[: text.index("Follows;")]
-    with pytest.raises(FormatError, match="age & gender.*Follows.csv"):
+    with pytest.raises(FormatError, match=r"age & gender.*Follows\.csv"):
         meta.MetaAudience().parse(demographics.encode("cp1251"), AUDIENCE.name)
 
 
@@ -275,7 +275,7 @@ def test_top_content_formats_is_recognised_and_rejected_naming_the_content_expor
     assert sniffers(FORMATS) == ["meta_top_content_formats"]
     rows = list(csv.reader(io.StringIO(FORMATS.read_text()), delimiter=";"))
     assert rows[0][0] == "Views" and "Reels" in rows[1]  # totals per format, no dates
-    with pytest.raises(FormatError, match="Top content formats.*content export"):
+    with pytest.raises(FormatError, match=r"Top content formats.*content export"):
         meta.MetaTopContentFormats().parse(FORMATS.read_bytes(), FORMATS.name)
 
 
