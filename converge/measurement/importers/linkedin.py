@@ -35,6 +35,8 @@ import io
 import re
 import struct
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -57,6 +59,7 @@ from converge.measurement.importers.tabular import (
     integral,
     norm,
     not_a_number,
+    number,
 )
 
 Cell = str | Decimal | datetime | None
@@ -252,36 +255,53 @@ def _day(cell: Cell) -> date:
     return date.fromisoformat(text[:10])
 
 
-def _metrics(
-    sheet: str,
-    raw_header: list[str],
-    header: list[str],
-    row: list[Cell],
-    line: int,
-    names: dict[str, str],
-    problems: list[RowProblem],
-) -> dict[str, Decimal]:
-    found: dict[str, Decimal] = {}
-    for index, name in enumerate(header):
-        key = names.get(name)
-        if key is None or key in found or index >= len(row):
-            continue
-        cell = row[index]
-        if isinstance(cell, Decimal):
-            found[key] = cell
-            continue
-        text = _text(cell)
-        if text in ("", "-"):
-            continue
+@dataclass
+class Sheet:
+    """One sheet's header (row 1 or 2) and the rows below it, with their sheet row numbers."""
+
+    name: str
+    raw_header: list[str]
+    header: list[str]  # normalised, aliases applied
+    body: list[tuple[int, list[Cell]]]
+
+    def column(self, index: int) -> str:
+        """How a problem names a column: ``All posts: Impressions``."""
+        return f"{self.name}: {self.raw_header[index]}"
+
+    def rows(self) -> Iterator[tuple[int, list[Cell]]]:
+        """The non-empty rows, padded to the header's width."""
+        for line, row in self.body:
+            if any(_text(c) for c in row):
+                yield line, row + [None] * (len(self.header) - len(row))
+
+    def day(self, row: list[Cell], line: int, at: int, problems: list[RowProblem]) -> date | None:
         try:
-            value = Decimal(text.replace(",", ""))
-            if not value.is_finite():
-                raise InvalidOperation(text)
-        except InvalidOperation:
-            problems.append(not_a_number(line, f"{sheet}: {raw_header[index]}", text))
-            continue
-        found[key] = integral(value)
-    return found
+            return _day(row[at])
+        except ValueError:
+            problems.append(day_problem(line, self.column(at), _text(row[at]), "MM/DD/YYYY"))
+            return None
+
+    def metrics(
+        self, row: list[Cell], line: int, names: dict[str, str], problems: list[RowProblem]
+    ) -> dict[str, Decimal]:
+        found: dict[str, Decimal] = {}
+        for index, name in enumerate(self.header):
+            key = names.get(name)
+            if key is None or key in found:
+                continue
+            cell = row[index]
+            if isinstance(cell, Decimal):
+                found[key] = cell
+                continue
+            text = _text(cell)
+            try:
+                value = number(text.replace(",", ""))
+            except (InvalidOperation, ValueError):
+                problems.append(not_a_number(line, self.column(index), text))
+                continue
+            if value is not None:
+                found[key] = value
+        return found
 
 
 def _published(activity: str, day: date) -> datetime:
@@ -313,14 +333,14 @@ class LinkedInPageContent:
             if located is None:
                 continue
             index, header = located
-            raw_header = [_text(c) for c in rows[index]]
             body = [(index + 2 + n, row) for n, row in enumerate(rows[index + 1 :])]
+            sheet = Sheet(name, [_text(c) for c in rows[index]], header, body)
             if "post title" in header:
                 found = True
-                self._posts(result, name, raw_header, header, body)
+                self._posts(result, sheet)
             elif "date" in header and any(n in DAILY_METRICS for n in header):
                 found = True
-                self._daily(result, name, raw_header, header, body)
+                self._daily(result, sheet)
         if not found:
             raise FormatError(
                 _(
@@ -332,42 +352,31 @@ class LinkedInPageContent:
         return result
 
     @staticmethod
-    def _posts(
-        result: ParseResult,
-        sheet: str,
-        raw_header: list[str],
-        header: list[str],
-        body: list[tuple[int, list[Cell]]],
-    ) -> None:
+    def _posts(result: ParseResult, sheet: Sheet) -> None:
+        header = sheet.header
         if "post link" not in header or "created date" not in header:
             raise FormatError(
                 _("The sheet %(sheet)s has no Post link (or Update link) or Created date column.")
-                % {"sheet": sheet}
+                % {"sheet": sheet.name}
             )
         link_at, date_at = header.index("post link"), header.index("created date")
         title_at = header.index("post title")
         kind_at = header.index("content type") if "content type" in header else None
-        for line, row in body:
-            if not any(_text(c) for c in row):
-                continue
-            row = row + [None] * (len(header) - len(row))
+        for line, row in sheet.rows():
             link = _text(row[link_at])
             match = ACTIVITY.search(link)
             if match is None:
                 result.problems.append(
                     RowProblem(
                         line,
-                        f"{sheet}: {raw_header[link_at]}",
+                        sheet.column(link_at),
                         _("“%(link)s” is not a LinkedIn post link (urn:li:activity:…).")
                         % {"link": link},
                     )
                 )
                 continue
-            try:
-                day = _day(row[date_at])
-            except ValueError:
-                column = f"{sheet}: {raw_header[date_at]}"
-                result.problems.append(day_problem(line, column, _text(row[date_at]), "MM/DD/YYYY"))
+            day = sheet.day(row, line, date_at, result.problems)
+            if day is None:
                 continue
             kind_text = norm(_text(row[kind_at])) if kind_at is not None else ""
             result.posts.append(
@@ -377,35 +386,20 @@ class LinkedInPageContent:
                     text=_text(row[title_at]),
                     kind=KINDS.get(kind_text, "other" if kind_text else "post"),
                     link=link,
-                    metrics=_metrics(
-                        sheet, raw_header, header, row, line, POST_METRICS, result.problems
-                    ),
+                    metrics=sheet.metrics(row, line, POST_METRICS, result.problems),
                     line=line,
                 )
             )
 
     @staticmethod
-    def _daily(
-        result: ParseResult,
-        sheet: str,
-        raw_header: list[str],
-        header: list[str],
-        body: list[tuple[int, list[Cell]]],
-    ) -> None:
-        date_at = header.index("date")
+    def _daily(result: ParseResult, sheet: Sheet) -> None:
+        date_at = sheet.header.index("date")
         seen: set[date] = set()
-        for line, row in body:
-            if not any(_text(c) for c in row):
-                continue
-            row = row + [None] * (len(header) - len(row))
-            try:
-                day = _day(row[date_at])
-            except ValueError:
-                column = f"{sheet}: {raw_header[date_at]}"
-                result.problems.append(day_problem(line, column, _text(row[date_at]), "MM/DD/YYYY"))
-                continue
-            metrics = _metrics(sheet, raw_header, header, row, line, DAILY_METRICS, result.problems)
-            add_day(result, seen, day, metrics, line)
+        for line, row in sheet.rows():
+            day = sheet.day(row, line, date_at, result.problems)
+            if day is not None:
+                metrics = sheet.metrics(row, line, DAILY_METRICS, result.problems)
+                add_day(result, seen, day, metrics, line)
 
 
 IMPORTERS: list[Importer] = [LinkedInPageContent()]

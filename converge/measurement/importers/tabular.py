@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from converge.measurement.importers.base import (
     FormatError,
     ParsedObservation,
+    ParsedPost,
     ParseResult,
     RowProblem,
 )
@@ -98,12 +99,19 @@ def sniff_header(head: bytes, delimiter: str = ",") -> list[str]:
     return [norm(c) for c in first_record(decode_head(head), delimiter)]
 
 
-def has_columns(head: bytes, required: Iterable[str], *, first: str = "") -> bool:
-    """Does the file's first line name every ``required`` column (and start with ``first``)?"""
+def has_columns(
+    head: bytes, required: Iterable[str], *, first: str = "", excluded: Iterable[str] = ()
+) -> bool:
+    """Does the file's first line name every ``required`` column, none of the ``excluded``
+    ones (and start with ``first``)?"""
     header = sniff_header(head)
     if first and (not header or header[0] != first):
         return False
-    return bool(header) and all(n in header for n in required)
+    return (
+        bool(header)
+        and all(n in header for n in required)
+        and not any(n in header for n in excluded)
+    )
 
 
 # --- numbers and ids ------------------------------------------------------------------------
@@ -326,7 +334,7 @@ def daily_rows(
         add_day(result, seen, day, metrics(row, line), line)
 
 
-# --- formats that are recognised but hold no daily figures -----------------------------------
+# --- importers of one CSV table ------------------------------------------------------------------
 
 
 class Described:
@@ -337,3 +345,44 @@ class Described:
 
     def __get__(self, obj: object, owner: type | None = None) -> str:
         return _(self.message)
+
+
+class CsvFormat:
+    """An importer of one CSV table told by its header: ``required`` columns (normalised
+    names, after ``aliases``). Subclasses write ``parse`` with ``start`` and ``add_posts``."""
+
+    key = ""
+    platform = ""
+    description = Described("")
+    what = ""  # "an X tweet activity export", marked with gettext_noop
+    required: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()  # columns that tell a neighbouring format
+    aliases: dict[str, str] = {}
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        return has_columns(head, self.required, excluded=self.excluded)
+
+    def parse(self, data: bytes, filename: str) -> ParseResult:
+        raise NotImplementedError
+
+    def start(self, data: bytes) -> tuple[ParseResult, Table]:
+        """An empty result and the file's table (FormatError without the required columns)."""
+        result = ParseResult(format=self.key, platform=self.platform)
+        table = read_table(
+            decode(data),
+            required=self.required,
+            what=_(self.what),
+            problems=result.problems,
+            aliases=self.aliases,
+        )
+        return result, table
+
+
+def add_posts(
+    result: ParseResult, table: Table, post: Callable[[list[str], int], ParsedPost | None]
+) -> None:
+    """A post for every row that gives one (the others report their problems)."""
+    for line, row in table.rows:
+        found = post(row, line)
+        if found is not None:
+            result.posts.append(found)

@@ -62,17 +62,17 @@ from converge.measurement.importers.base import (
     RowProblem,
 )
 from converge.measurement.importers.tabular import (
+    CsvFormat,
     Described,
     Table,
     add_day,
+    add_posts,
     column_map,
     daily_rows,
     day_problem,
-    decode,
     has_columns,
     number,
     read_metrics,
-    read_table,
     sniff_header,
 )
 
@@ -205,23 +205,14 @@ def _today() -> date:
     return datetime.now(tz=UTC).date()
 
 
-class _Columns:
-    """A TikTok file told by its columns, the first one being ``Date``."""
+class _Columns(CsvFormat):
+    """A TikTok daily file told by its columns, the first one being ``Date``."""
 
-    key = ""
     platform = "tiktok"
-    description = Described("")
-    required: tuple[str, ...] = ()
     names: dict[str, str] = {}
-    what = ""
 
     def sniff(self, head: bytes, filename: str) -> bool:
-        return has_columns(head, self.required, first="date")
-
-    def table(self, data: bytes, result: ParseResult) -> Table:
-        return read_table(
-            decode(data), required=self.required, what=_(self.what), problems=result.problems
-        )
+        return has_columns(head, self.required, first="date", excluded=self.excluded)
 
 
 class _Daily(_Columns):
@@ -231,8 +222,7 @@ class _Daily(_Columns):
         self.today = today
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = self.table(data, result)
+        result, table = self.start(data)
         days = assign_years(
             [(line, table.cell(row, "date")) for line, row in table.rows],
             filename,
@@ -264,9 +254,7 @@ class TikTokOverview(_Daily):
         "shares": "shares",
     }
     what = gettext_noop("a TikTok Studio Overview.csv")
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        return super().sniff(head, filename) and "reached audience" not in sniff_header(head)
+    excluded = ("reached audience",)
 
 
 class TikTokViewers(_Daily):
@@ -298,7 +286,42 @@ class TikTokFollowerHistory(_Daily):
     what = gettext_noop("a TikTok Studio FollowerHistory.csv")
 
 
-class TikTokContent:
+def video_posts(
+    result: ParseResult,
+    table: Table,
+    names: dict[str, str],
+    posted: Callable[[list[str], str], date],
+    expected: str,
+) -> None:
+    """A post per row: the id from ``Video link``, the day from ``posted(row, Post time)``."""
+
+    def post(row: list[str], line: int) -> ParsedPost | None:
+        link = table.cell(row, "video link")
+        match = VIDEO_IN_LINK.search(link)
+        if match is None:
+            result.problems.append(not_a_link(line, link))
+            return None
+        raw = table.cell(row, "post time")
+        try:
+            day = posted(row, raw)
+        except ValueError:
+            result.problems.append(day_problem(line, "Post time", raw, expected))
+            return None
+        return ParsedPost(
+            external_id=match.group(2),
+            published_at=video_time(match.group(2), day),
+            text=table.cell(row, "video title"),
+            kind="video",
+            link=link,
+            metrics=metrics_of(table, row, line, names, result.problems),
+            line=line,
+        )
+
+    add_posts(result, table, post)
+    result.handle = _handle(p.link for p in result.posts)
+
+
+class TikTokContent(CsvFormat):
     """``Content.csv`` (and the numbered re-downloads): recent videos, lifetime totals."""
 
     key = "tiktok_content"
@@ -309,6 +332,7 @@ class TikTokContent:
             "(no year), Total likes, Total comments, Total shares, Total views."
         )
     )
+    what = gettext_noop("a TikTok Studio Content.csv")
     required = ("time", "video link", "post time")
     names = {
         "total likes": "likes",
@@ -320,62 +344,18 @@ class TikTokContent:
     def __init__(self, today: Callable[[], date] = _today) -> None:
         self.today = today
 
-    def sniff(self, head: bytes, filename: str) -> bool:
-        header = sniff_header(head)
-        return all(n in header for n in self.required)
-
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=self.required,
-            what=_("a TikTok Studio Content.csv"),
-            problems=result.problems,
-        )
+        result, table = self.start(data)
         today = self.today()
-        for line, row in table.rows:
-            post = self._post(table, row, line, filename, today, result.problems)
-            if post is not None:
-                result.posts.append(post)
-        result.handle = _handle(p.link for p in result.posts)
-        return result
 
-    def _post(
-        self,
-        table: Table,
-        row: list[str],
-        line: int,
-        filename: str,
-        today: date,
-        problems: list[RowProblem],
-    ) -> ParsedPost | None:
-        link = table.cell(row, "video link")
-        match = VIDEO_IN_LINK.search(link)
-        if match is None:
-            problems.append(not_a_link(line, link))
-            return None
-        exported = self._exported(table.cell(row, "time"), filename, today)
-        raw = table.cell(row, "post time")
-        try:
+        def posted(row: list[str], raw: str) -> date:
+            exported = self._exported(table.cell(row, "time"), filename, today)
             month, day = month_day(raw)
-            year = (
-                exported.year
-                if (month, day) <= (exported.month, exported.day)
-                else (exported.year - 1)
-            )
-            posted = date(year, month, day)
-        except ValueError:
-            problems.append(day_problem(line, "Post time", raw, "“July 16”"))
-            return None
-        return ParsedPost(
-            external_id=match.group(2),
-            published_at=video_time(match.group(2), posted),
-            text=table.cell(row, "video title"),
-            kind="video",
-            link=link,
-            metrics=metrics_of(table, row, line, self.names, problems),
-            line=line,
-        )
+            late = (month, day) > (exported.month, exported.day)
+            return date(exported.year - 1 if late else exported.year, month, day)
+
+        video_posts(result, table, self.names, posted, "“July 16”")
+        return result
 
     @staticmethod
     def _exported(raw: str, filename: str, today: date) -> date:
@@ -406,8 +386,7 @@ def parse_slash_day(raw: str) -> date:
 
 class _BusinessDaily(_Columns):
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = self.table(data, result)
+        result, table = self.start(data)
         daily_rows(
             result,
             table,
@@ -457,21 +436,20 @@ class TikTokBusinessAudience(_BusinessDaily):
         "new followers": "new_followers",
     }
     what = gettext_noop("a TikTok business-account audience export")
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        return super().sniff(head, filename) and "video views" not in sniff_header(head)
+    excluded = ("video views",)
 
 
-class TikTokBusinessVideos:
+class TikTokBusinessVideos(CsvFormat):
     key = "tiktok_business_videos"
     platform = "tiktok"
     description = Described(
         gettext_noop(
-            "TikTok business-account video export (TIKTOK_VIDEO_RAW.csv): columns Video title, "
-            "Video link, Post time (2025/10/31 18:19:10), Video views, Likes, Comments, Shares, "
-            "Add to Favorites."
+            "TikTok business-account video export (TIKTOK_VIDEO_RAW.csv): columns Video "
+            "title, Video link, Post time (2025/10/31 18:19:10), Video views, Likes, "
+            "Comments, Shares, Add to Favorites."
         )
     )
+    what = gettext_noop("a TikTok business-account video export")
     required = ("video link", "post time", "video views")
     names = {
         "video views": "video_views",
@@ -480,43 +458,17 @@ class TikTokBusinessVideos:
         "shares": "shares",
         "add to favorites": "saves",
     }
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        header = sniff_header(head)
-        return all(n in header for n in self.required) and "time" not in header
+    excluded = ("time",)
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=self.required,
-            what=_("a TikTok business-account video export"),
-            problems=result.problems,
+        result, table = self.start(data)
+        video_posts(
+            result,
+            table,
+            self.names,
+            lambda row, raw: parse_slash_day(raw),
+            "2025/10/31 18:19:10",
         )
-        for line, row in table.rows:
-            link = table.cell(row, "video link")
-            match = VIDEO_IN_LINK.search(link)
-            if match is None:
-                result.problems.append(not_a_link(line, link))
-                continue
-            raw = table.cell(row, "post time")
-            try:
-                day = parse_slash_day(raw)
-            except ValueError:
-                result.problems.append(day_problem(line, "Post time", raw, "2025/10/31 18:19:10"))
-                continue
-            result.posts.append(
-                ParsedPost(
-                    external_id=match.group(2),
-                    published_at=video_time(match.group(2), day),
-                    text=table.cell(row, "video title"),
-                    kind="video",
-                    link=link,
-                    metrics=metrics_of(table, row, line, self.names, result.problems),
-                    line=line,
-                )
-            )
-        result.handle = _handle(p.link for p in result.posts)
         return result
 
 

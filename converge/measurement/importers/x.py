@@ -28,26 +28,19 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from converge.measurement.importers.base import (
-    Importer,
-    ParsedPost,
-    ParseResult,
-    RowProblem,
-)
+from converge.measurement.importers.base import Importer, ParsedPost, ParseResult
 from converge.measurement.importers.tabular import (
+    CsvFormat,
     Described,
-    Table,
+    add_posts,
     check_id,
     column_map,
     daily_rows,
     day_problem,
-    decode,
     has_columns,
     read_metrics,
-    read_table,
     sniff_header,
 )
 
@@ -113,7 +106,7 @@ def handle_from_links(links: Iterable[str]) -> str:
     return ""
 
 
-class XTweetActivity:
+class XTweetActivity(CsvFormat):
     """Legacy per-tweet ``tweet_activity_metrics_<handle>_<from>_<to>_<lang>.csv``."""
 
     key = "x_tweet_activity"
@@ -124,58 +117,42 @@ class XTweetActivity:
             "Tweet id, Tweet permalink, Tweet text, time, impressions, engagements, …"
         )
     )
+    what = gettext_noop("an X tweet activity export")
     required = ("tweet id", "time", "impressions")
 
-    def sniff(self, head: bytes, filename: str) -> bool:
-        return has_columns(head, self.required)
-
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=self.required,
-            what=_("an X tweet activity export"),
-            problems=result.problems,
-        )
+        result, table = self.start(data)
         columns = column_map(table, LEGACY_METRICS)
-        for line, row in table.rows:
-            post = self._post(table, row, line, columns, result.problems)
-            if post is not None:
-                result.posts.append(post)
+
+        def post(row: list[str], line: int) -> ParsedPost | None:
+            post_id = check_id(table.cell(row, "tweet id"), line, "Tweet id", result.problems)
+            raw_time = table.cell(row, "time")
+            try:
+                published = datetime.strptime(raw_time, "%Y-%m-%d %H:%M %z")
+            except ValueError:
+                problem = day_problem(line, "time", raw_time, "2016-12-23 18:50 +0000")
+                result.problems.append(problem)
+                return None
+            if post_id is None:
+                return None
+            return ParsedPost(
+                external_id=post_id,
+                published_at=published,
+                text=table.cell(row, "tweet text"),
+                kind="post",
+                link=table.cell(row, "tweet permalink"),
+                metrics=read_metrics(table, row, line, columns, result.problems),
+                line=line,
+            )
+
+        add_posts(result, table, post)
         links = (p.link for p in result.posts)
         match = HANDLE_IN_NAME.search(filename)
         result.handle = handle_from_links(links) or (match.group(1) if match else "")
         return result
 
-    def _post(
-        self,
-        table: Table,
-        row: list[str],
-        line: int,
-        columns: dict[int, str],
-        problems: list[RowProblem],
-    ) -> ParsedPost | None:
-        post_id = check_id(table.cell(row, "tweet id"), line, "Tweet id", problems)
-        raw_time = table.cell(row, "time")
-        try:
-            published = datetime.strptime(raw_time, "%Y-%m-%d %H:%M %z")
-        except ValueError:
-            problems.append(day_problem(line, "time", raw_time, "2016-12-23 18:50 +0000"))
-            return None
-        if post_id is None:
-            return None
-        return ParsedPost(
-            external_id=post_id,
-            published_at=published,
-            text=table.cell(row, "tweet text"),
-            kind="post",
-            link=table.cell(row, "tweet permalink"),
-            metrics=read_metrics(table, row, line, columns, problems),
-            line=line,
-        )
 
-
-class XDailyTweetActivity:
+class XDailyTweetActivity(CsvFormat):
     """Legacy daily ``daily_tweet_activity_metrics_<handle>_<from>_<to>_<lang>.csv``."""
 
     key = "x_daily_tweet_activity"
@@ -186,19 +163,11 @@ class XDailyTweetActivity:
             "Date, Tweets published, impressions, engagements, …"
         )
     )
+    what = gettext_noop("an X daily tweet activity export")
     required = ("date", "tweets published", "impressions")
 
-    def sniff(self, head: bytes, filename: str) -> bool:
-        return has_columns(head, self.required)
-
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=self.required,
-            what=_("an X daily tweet activity export"),
-            problems=result.problems,
-        )
+        result, table = self.start(data)
         columns = column_map(table, {**LEGACY_METRICS, "tweets published": "posts"})
         daily_rows(
             result,
@@ -213,7 +182,7 @@ class XDailyTweetActivity:
         return result
 
 
-class XAccountContent:
+class XAccountContent(CsvFormat):
     """2024+ per-post ``account_analytics_content_<from>_<to>.csv``."""
 
     key = "x_account_content"
@@ -224,57 +193,43 @@ class XAccountContent:
             "Post id, Date, Post text, Link/Post Link, Impressions, Likes, Engagements, …"
         )
     )
+    what = gettext_noop("an X account analytics content export")
     required = ("post id", "date", "impressions")
+    aliases = MODERN_ALIASES
 
     def sniff(self, head: bytes, filename: str) -> bool:
         return has_columns(head, (*self.required, "post text"))
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=self.required,
-            what=_("an X account analytics content export"),
-            problems=result.problems,
-            aliases=MODERN_ALIASES,
-        )
+        result, table = self.start(data)
         columns = column_map(table, MODERN_METRICS)
-        for line, row in table.rows:
-            post = self._post(table, row, line, columns, result.problems)
-            if post is not None:
-                result.posts.append(post)
+
+        def post(row: list[str], line: int) -> ParsedPost | None:
+            post_id = check_id(table.cell(row, "post id"), line, "Post id", result.problems)
+            raw_day = table.cell(row, "date")
+            try:
+                day = parse_modern_day(raw_day)
+            except ValueError:
+                result.problems.append(day_problem(line, "Date", raw_day, "“Thu, Mar 20, 2025”"))
+                return None
+            if post_id is None:
+                return None
+            return ParsedPost(
+                external_id=post_id,
+                published_at=snowflake_time(post_id, day),
+                text=table.cell(row, "post text"),
+                kind="post",
+                link=table.cell(row, "link"),
+                metrics=read_metrics(table, row, line, columns, result.problems),
+                line=line,
+            )
+
+        add_posts(result, table, post)
         result.handle = handle_from_links(p.link for p in result.posts)
         return result
 
-    def _post(
-        self,
-        table: Table,
-        row: list[str],
-        line: int,
-        columns: dict[int, str],
-        problems: list[RowProblem],
-    ) -> ParsedPost | None:
-        post_id = check_id(table.cell(row, "post id"), line, "Post id", problems)
-        raw_day = table.cell(row, "date")
-        try:
-            day = parse_modern_day(raw_day)
-        except ValueError:
-            problems.append(day_problem(line, "Date", raw_day, "“Thu, Mar 20, 2025”"))
-            return None
-        if post_id is None:
-            return None
-        return ParsedPost(
-            external_id=post_id,
-            published_at=snowflake_time(post_id, day),
-            text=table.cell(row, "post text"),
-            kind="post",
-            link=table.cell(row, "link"),
-            metrics=read_metrics(table, row, line, columns, problems),
-            line=line,
-        )
 
-
-class XAccountOverview:
+class XAccountOverview(CsvFormat):
     """2024+ daily ``account_overview_analytics.csv`` (newest first; appended exports are
     fine, a repeated day is reported)."""
 
@@ -287,7 +242,9 @@ class XAccountOverview:
             "Unfollows, …"
         )
     )
+    what = gettext_noop("an X account overview export")
     required = ("date", "impressions", "new follows")
+    aliases = MODERN_ALIASES
 
     def sniff(self, head: bytes, filename: str) -> bool:
         header = sniff_header(head)
@@ -298,14 +255,7 @@ class XAccountOverview:
         )
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=self.required,
-            what=_("an X account overview export"),
-            problems=result.problems,
-            aliases=MODERN_ALIASES,
-        )
+        result, table = self.start(data)
         columns = column_map(table, OVERVIEW_METRICS)
         unfollows = column_map(table, {"unfollows": "lost"})
 

@@ -49,16 +49,14 @@ from converge.measurement.importers.base import (
     RowProblem,
 )
 from converge.measurement.importers.tabular import (
+    CsvFormat,
     Described,
     Table,
     column_map,
     daily_rows,
     day_problem,
-    decode,
     file_stem,
-    has_columns,
     read_metrics,
-    read_table,
     sniff_header,
 )
 
@@ -185,7 +183,7 @@ def _video(
     )
 
 
-class YouTubeTableData:
+class YouTubeTableData(CsvFormat):
     """``Table data.csv``: one row per video after the ``Total`` row."""
 
     key = "youtube_table_data"
@@ -197,19 +195,12 @@ class YouTubeTableData:
             "(hours); a Total row comes first."
         )
     )
+    what = gettext_noop("a YouTube Studio Table data.csv")
     required = ("content", "video title", "video publish time")
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        return has_columns(head, self.required) and "date" not in sniff_header(head)
+    excluded = ("date",)
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=self.required,
-            what=_("a YouTube Studio Table data.csv"),
-            problems=result.problems,
-        )
+        result, table = self.start(data)
         if not column_map(table, {**METRICS, **SUBSCRIBER_PARTS}):
             raise _no_metric(_("YouTube Studio table"))
         for line, row in table.rows:
@@ -228,20 +219,15 @@ class YouTubeTableData:
 
 def table_total(data: bytes) -> dict[str, Decimal]:
     """The ``Total`` row of a ``Table data.csv`` as catalogue keys (for checks and display)."""
-    problems: list[RowProblem] = []
-    table = read_table(
-        decode(data),
-        required=YouTubeTableData.required,
-        what=_("a YouTube Studio Table data.csv"),
-        problems=problems,
-    )
+    result, table = YouTubeTableData().start(data)
+    problems = result.problems
     for line, row in table.rows:
         if table.cell(row, "content").lower() == "total":
             return _metrics(table, row, line, problems)
     return {}
 
 
-class YouTubeChartData:
+class YouTubeChartData(CsvFormat):
     """``Chart data.csv``: ``Date``, perhaps the video dimension, then the metrics."""
 
     key = "youtube_chart_data"
@@ -252,6 +238,8 @@ class YouTubeChartData:
             "Video publish time, Duration, then metrics such as Views."
         )
     )
+    what = gettext_noop("a YouTube Studio Chart data.csv")
+    required = ("date",)
 
     def sniff(self, head: bytes, filename: str) -> bool:
         header = sniff_header(head)
@@ -262,13 +250,7 @@ class YouTubeChartData:
         return "chart data" in file_stem(filename) and any(n in KNOWN for n in header[1:])
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=("date",),
-            what=_("a YouTube Studio Chart data.csv"),
-            problems=result.problems,
-        )
+        result, table = self.start(data)
         if not column_map(table, {**METRICS, **SUBSCRIBER_PARTS}):
             raise _no_metric(_("YouTube Studio Chart data.csv"))
         if "content" in table.header:
@@ -349,7 +331,7 @@ class YouTubeChartData:
             )
 
 
-class YouTubeTotals:
+class YouTubeTotals(CsvFormat):
     """``Totals.csv``: ``Date`` plus one column per chosen metric, a row a day."""
 
     key = "youtube_totals"
@@ -360,6 +342,8 @@ class YouTubeTotals:
             "(hours), Subscribers."
         )
     )
+    what = gettext_noop("a YouTube Studio Totals.csv")
+    required = ("date",)
 
     def sniff(self, head: bytes, filename: str) -> bool:
         header = sniff_header(head)
@@ -371,13 +355,7 @@ class YouTubeTotals:
         )
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=("date",),
-            what=_("a YouTube Studio Totals.csv"),
-            problems=result.problems,
-        )
+        result, table = self.start(data)
         if not column_map(table, {**METRICS, **SUBSCRIBER_PARTS}):
             raise _no_metric(_("YouTube Studio Totals.csv"))
         _daily(result, table)
