@@ -54,12 +54,15 @@ from converge.measurement.importers.base import (
 )
 from converge.measurement.importers.tabular import (
     Described,
+    Posts,
     add_day,
     day_problem,
     integral,
+    looks_like_header,
     norm,
     not_a_number,
     number,
+    pasted_problem,
 )
 
 Cell = str | Decimal | datetime | None
@@ -268,11 +271,17 @@ class Sheet:
         """How a problem names a column: ``All posts: Impressions``."""
         return f"{self.name}: {self.raw_header[index]}"
 
-    def rows(self) -> Iterator[tuple[int, list[Cell]]]:
-        """The non-empty rows, padded to the header's width."""
+    def rows(self, problems: list[RowProblem]) -> Iterator[tuple[int, list[Cell]]]:
+        """The non-empty rows, padded to the header's width; the header of another export
+        pasted below them ends the sheet with a problem."""
         for line, row in self.body:
-            if any(_text(c) for c in row):
-                yield line, row + [None] * (len(self.header) - len(row))
+            texts = [_text(c) for c in row]
+            if not any(texts):
+                continue
+            if looks_like_header(texts):
+                problems.append(pasted_problem(line, texts))
+                return
+            yield line, row + [None] * (len(self.header) - len(row))
 
     def day(self, row: list[Cell], line: int, at: int, problems: list[RowProblem]) -> date | None:
         try:
@@ -362,7 +371,8 @@ class LinkedInPageContent:
         link_at, date_at = header.index("post link"), header.index("created date")
         title_at = header.index("post title")
         kind_at = header.index("content type") if "content type" in header else None
-        for line, row in sheet.rows():
+        posts = Posts(result, sheet.column(link_at), sheet.column(date_at))
+        for line, row in sheet.rows(result.problems):
             link = _text(row[link_at])
             match = ACTIVITY.search(link)
             if match is None:
@@ -379,7 +389,7 @@ class LinkedInPageContent:
             if day is None:
                 continue
             kind_text = norm(_text(row[kind_at])) if kind_at is not None else ""
-            result.posts.append(
+            posts.add(
                 ParsedPost(
                     external_id=match.group(1),
                     published_at=_published(match.group(1), day),
@@ -395,11 +405,11 @@ class LinkedInPageContent:
     def _daily(result: ParseResult, sheet: Sheet) -> None:
         date_at = sheet.header.index("date")
         seen: set[date] = set()
-        for line, row in sheet.rows():
+        for line, row in sheet.rows(result.problems):
             day = sheet.day(row, line, date_at, result.problems)
             if day is not None:
                 metrics = sheet.metrics(row, line, DAILY_METRICS, result.problems)
-                add_day(result, seen, day, metrics, line)
+                add_day(result, seen, day, metrics, line, sheet.column(date_at))
 
 
 IMPORTERS: list[Importer] = [LinkedInPageContent()]

@@ -52,6 +52,7 @@ from converge.measurement.importers.tabular import (
     Described,
     Table,
     add_day,
+    add_posts,
     check_id,
     column_map,
     day_problem,
@@ -60,9 +61,11 @@ from converge.measurement.importers.tabular import (
     file_stem,
     first_record,
     guess_delimiter,
+    looks_like_header,
     norm,
     not_a_number,
     number,
+    pasted_problem,
     read_metrics,
     read_table,
     records,
@@ -165,10 +168,13 @@ class _MetaPosts:
             problems=result.problems,
         )
         columns = column_map(table, POST_METRICS)
-        for line, row in table.rows:
-            post = self._post(table, row, line, id_column, columns, result.problems)
-            if post is not None:
-                result.posts.append(post)
+        add_posts(
+            result,
+            table,
+            lambda row, line: self._post(table, row, line, id_column, columns, result.problems),
+            table.raw_header[table.header.index(id_column)],
+            "Publish time",
+        )
         result.handle = next(
             (h for _, r in table.rows if (h := table.cell(r, self.handle_column))), ""
         )
@@ -306,11 +312,15 @@ def chart_day(raw: str) -> date:
 def chart_rows(
     result: ParseResult, metric: str, body: str, delimiter: str, first_line: int
 ) -> None:
-    """The ``Date``/``Primary`` rows of one chart, up to the first blank line or the end."""
+    """The ``Date``/``Primary`` rows of one chart; the header of an export pasted below
+    them ends the chart with a problem."""
     seen: set[date] = set()
     for line, row in records(body, result.problems, delimiter, first_line=first_line):
         if not any(c.strip() for c in row):
-            break
+            continue
+        if looks_like_header(row):
+            result.problems.append(pasted_problem(line, row))
+            return
         if len(row) < 2 or not row[1].strip():
             message = _("The value is missing; the file may be cut off.")
             result.problems.append(RowProblem(line, "Primary", message))
@@ -326,7 +336,7 @@ def chart_rows(
             result.problems.append(not_a_number(line, "Primary", row[1]))
             continue
         if value is not None:
-            add_day(result, seen, day, {metric: value}, line)
+            add_day(result, seen, day, {metric: value}, line, "Date")
 
 
 class _MetaChart:
@@ -382,10 +392,11 @@ AUDIENCE_SECTIONS = ("age & gender", "top towns/cities", "top countries", "top c
 
 class MetaAudience:
     """``Audience.csv``: age & gender, top towns/cities and top countries (shares of the
-    audience at the time of export), then a Follows chart. Only the Follows chart is a daily
-    figure: it is imported as ``new_followers``. The shares have no day and no catalogue
-    key, and an Excel re-save often turns them into dates (``3.апр``), so they are skipped;
-    a file with no Follows section is rejected with a message that says so."""
+    audience at the time of export), a Follows chart, then top Pages the audience also
+    follows. Only the Follows chart is a daily figure: it is imported as ``new_followers``.
+    The other sections have no day and no catalogue key, and an Excel re-save often turns
+    their percentages into dates (``3.апр``), so they are skipped; a file with no Follows
+    section is rejected with a message that says so."""
 
     key = "meta_audience"
     platform = "facebook"
@@ -418,7 +429,9 @@ class MetaAudience:
                 format=self.key,
                 platform="instagram" if is_instagram(title, filename) else self.platform,
             )
-            body = "\n".join(lines[index + 1 :])
+            section = lines[index + 1 :]
+            end = next((n for n, ln in enumerate(section) if not ln.strip(delimiter + " ")), None)
+            body = "\n".join(section[:end])  # up to the next section (Top Pages …)
             chart_rows(result, "new_followers", body, delimiter, first_line=index + 2)
             return result
         raise FormatError(

@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -74,12 +74,16 @@ def records(
     text: str, problems: list[RowProblem], delimiter: str = ",", first_line: int = 1
 ) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the physical line each starts on. A broken quote ends the file with
-    a problem instead of an exception."""
+    a problem instead of an exception, and so does a last record that ends inside a quoted
+    cell (a file cut off in the middle of a quoted field)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = first_line
+    pending: tuple[int, list[str]] | None = None
     try:
         for row in reader:
-            yield start, row
+            if pending is not None:
+                yield pending
+            pending = (start, row)
             start = first_line + reader.line_num
     except csv.Error as exc:
         problems.append(
@@ -93,6 +97,14 @@ def records(
                 % {"error": exc},
             )
         )
+        return
+    if pending is None:
+        return
+    if text.count('"') % 2:
+        message = _("The file ends inside a quoted cell on this line: it seems cut off.")
+        problems.append(RowProblem(pending[0], None, message))
+        return
+    yield pending
 
 
 def sniff_header(head: bytes, delimiter: str = ",") -> list[str]:
@@ -175,10 +187,12 @@ class Table:
         return row[where].strip() if where is not None else ""
 
 
-def _looks_like_header(row: list[str]) -> bool:
-    """Three or more cells of words without a digit: the header line of another export."""
+def looks_like_header(row: Iterable[str]) -> bool:
+    """Three or more cells, at least four in five of them words without a digit: the header
+    line of another export (data rows are mostly numbers, dates and ids)."""
     cells = [c.strip() for c in row if c.strip()]
-    return len(cells) >= 3 and not any(ch.isdigit() for c in cells for ch in c)
+    words = [c for c in cells if not any(ch.isdigit() for ch in c)]
+    return len(cells) >= 3 and len(words) * 5 >= len(cells) * 4
 
 
 def read_table(
@@ -212,7 +226,7 @@ def read_table(
             continue
         if [aliases.get(norm(c), norm(c)) for c in row] == header:
             continue  # the same export appended: its header again
-        if len(row) != len(header) and _looks_like_header(row):
+        if len(row) != len(header) and looks_like_header(row):
             problems.append(pasted_problem(line, row))
             break
         if len(row) != len(header):
@@ -295,19 +309,45 @@ def observations(day: date, metrics: dict[str, Decimal], line: int) -> list[Pars
     return [ParsedObservation(day=day, metric=k, value=v, line=line) for k, v in metrics.items()]
 
 
+FUTURE_DAYS = 2  # a day this far after today (UTC) may still be "today" somewhere
+
+
+def latest_day() -> date:
+    """The last day a file may hold figures for: anything later lies in the future."""
+    return datetime.now(tz=UTC).date() + timedelta(days=FUTURE_DAYS)
+
+
+def future_problem(line: int, column: str | None, day: date) -> RowProblem:
+    return RowProblem(
+        line,
+        column,
+        _("%(day)s lies in the future; the file or its dates are wrong.")
+        % {"day": day.isoformat()},
+    )
+
+
 def add_day(
-    result: ParseResult, seen: set[date], day: date, metrics: dict[str, Decimal], line: int
+    result: ParseResult,
+    seen: set[date],
+    day: date,
+    metrics: dict[str, Decimal],
+    line: int,
+    column: str | None = None,
 ) -> None:
-    """Add a day's observations; a day seen before in the same file is reported, not added."""
+    """Add a day's observations; a day seen before in the same file, or one in the future,
+    is reported (in ``column``), not added."""
     if day in seen:
         result.problems.append(
             RowProblem(
                 line,
-                None,
+                column,
                 _("%(day)s appears more than once; this row is skipped.")
                 % {"day": day.isoformat()},
             )
         )
+        return
+    if day > latest_day():
+        result.problems.append(future_problem(line, column, day))
         return
     seen.add(day)
     result.observations.extend(observations(day, metrics, line))
@@ -331,7 +371,7 @@ def daily_rows(
         except ValueError:
             result.problems.append(day_problem(line, column, raw, expected))
             continue
-        add_day(result, seen, day, metrics(row, line), line)
+        add_day(result, seen, day, metrics(row, line), line, column)
 
 
 # --- importers of one CSV table ------------------------------------------------------------------
@@ -378,11 +418,43 @@ class CsvFormat:
         return result, table
 
 
+class Posts:
+    """Collects a file's posts. A post id seen before in the file (the same post twice, or
+    two exports pasted together) and a publish day in the future are problems, in the
+    file's id and time columns; such rows are not added."""
+
+    def __init__(self, result: ParseResult, id_column: str, time_column: str) -> None:
+        self.result = result
+        self.id_column = id_column
+        self.time_column = time_column
+        self.first: dict[str, int] = {}
+        self.latest = latest_day()
+
+    def add(self, post: ParsedPost | None) -> None:
+        if post is None:
+            return
+        first = self.first.get(post.external_id)
+        if first is not None:
+            message = _(
+                "The post %(id)s appears again (first on line %(first)s); this row is skipped."
+            ) % {"id": post.external_id, "first": first}
+            self.result.problems.append(RowProblem(post.line, self.id_column, message))
+        elif post.published_at.date() > self.latest:
+            problem = future_problem(post.line, self.time_column, post.published_at.date())
+            self.result.problems.append(problem)
+        else:
+            self.first[post.external_id] = post.line
+            self.result.posts.append(post)
+
+
 def add_posts(
-    result: ParseResult, table: Table, post: Callable[[list[str], int], ParsedPost | None]
+    result: ParseResult,
+    table: Table,
+    post: Callable[[list[str], int], ParsedPost | None],
+    id_column: str,
+    time_column: str,
 ) -> None:
     """A post for every row that gives one (the others report their problems)."""
+    posts = Posts(result, id_column, time_column)
     for line, row in table.rows:
-        found = post(row, line)
-        if found is not None:
-            result.posts.append(found)
+        posts.add(post(row, line))

@@ -233,7 +233,7 @@ class _Daily(_Columns):
         for line, row in table.rows:
             if line in days:
                 metrics = metrics_of(table, row, line, self.names, result.problems)
-                add_day(result, seen, days[line], metrics, line)
+                add_day(result, seen, days[line], metrics, line, "Date")
         return result
 
 
@@ -317,7 +317,7 @@ def video_posts(
             line=line,
         )
 
-    add_posts(result, table, post)
+    add_posts(result, table, post, "Video link", "Post time")
     result.handle = _handle(p.link for p in result.posts)
 
 

@@ -145,7 +145,7 @@ class XTweetActivity(CsvFormat):
                 line=line,
             )
 
-        add_posts(result, table, post)
+        add_posts(result, table, post, "Tweet id", "time")
         links = (p.link for p in result.posts)
         match = HANDLE_IN_NAME.search(filename)
         result.handle = handle_from_links(links) or (match.group(1) if match else "")
@@ -224,7 +224,7 @@ class XAccountContent(CsvFormat):
                 line=line,
             )
 
-        add_posts(result, table, post)
+        add_posts(result, table, post, "Post id", "Date")
         result.handle = handle_from_links(p.link for p in result.posts)
         return result
 

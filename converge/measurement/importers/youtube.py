@@ -51,7 +51,9 @@ from converge.measurement.importers.base import (
 from converge.measurement.importers.tabular import (
     CsvFormat,
     Described,
+    Posts,
     Table,
+    add_posts,
     column_map,
     daily_rows,
     day_problem,
@@ -203,17 +205,19 @@ class YouTubeTableData(CsvFormat):
         result, table = self.start(data)
         if not column_map(table, {**METRICS, **SUBSCRIBER_PARTS}):
             raise _no_metric(_("YouTube Studio table"))
-        for line, row in table.rows:
+
+        def post(row: list[str], line: int) -> ParsedPost | None:
             raw_id = table.cell(row, "content")
             if raw_id.lower() == "total":
-                continue
+                return None
             video_id = _video_id(raw_id, line, result.problems)
             day = _publish_day(table, row, line, result.problems) if video_id else None
             if video_id is None or day is None:
-                continue
+                return None
             metrics = _metrics(table, row, line, result.problems)
-            title = table.cell(row, "video title")
-            result.posts.append(_video(video_id, title, day, metrics, line))
+            return _video(video_id, table.cell(row, "video title"), day, metrics, line)
+
+        add_posts(result, table, post, "Content", "Video publish time")
         return result
 
 
@@ -306,6 +310,7 @@ class YouTubeChartData(CsvFormat):
             totals = videos[video_id][3]
             for key, value in metrics.items():
                 totals[key] = totals.get(key, Decimal(0)) + value
+        posts = Posts(result, "Content", "Video publish time")
         for video_id, (line, title, published, totals) in videos.items():
             if published < first_day:
                 result.problems.append(
@@ -326,7 +331,7 @@ class YouTubeChartData(CsvFormat):
                     )
                 )
                 continue
-            result.posts.append(
+            posts.add(
                 _video(video_id, title, published, {k: _tidy(v) for k, v in totals.items()}, line)
             )
 
