@@ -6,12 +6,12 @@
 
 ``channel`` may be empty (a business figure) or a channel's handle. Days are ISO dates
 (YYYY-MM-DD); values use a point or a comma as decimal mark, with spaces as thousands
-separators allowed (“1 234,5”)."""
+separators allowed (“1 234,5”). A metric repeated for the same day and channel is reported by
+the import planning, which knows the channels' handles; a day in the future is reported here."""
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -28,9 +28,15 @@ from converge.measurement.importers.base import (
 )
 from converge.measurement.importers.tabular import (
     Described,
+    cells_problem,
     day_problem,
+    future_problem,
     guess_delimiter,
+    latest_day,
+    looks_like_header,
     not_a_number,
+    pasted_problem,
+    records,
 )
 
 REQUIRED = ("day", "metric", "value")
@@ -86,14 +92,14 @@ class GenericLongCsv:
         return all(n in names for n in REQUIRED)
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
+        result = ParseResult(format=self.key, platform=self.platform)
         text = decode(data)
         first = text.splitlines()[0] if text else ""
-        delimiter = guess_delimiter(first)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            header = _header(next(reader))
-        except StopIteration as exc:
-            raise FormatError(_("The file is empty.")) from exc
+        rows = records(text, result.problems, guess_delimiter(first))
+        found = next((r for _n, r in rows if any(c.strip() for c in r)), None)
+        if found is None:
+            raise FormatError(_("The file is empty."))
+        header = _header(found)
         missing = [n for n in REQUIRED if n not in header]
         if missing:
             raise FormatError(
@@ -101,12 +107,15 @@ class GenericLongCsv:
                 % {"columns": ", ".join(missing)}
             )
         where = {name: header.index(name) for name in header}
-        result = ParseResult(format=self.key, platform=self.platform)
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
+        latest = latest_day()
+        for line, row in rows:
+            if not any(cell.strip() for cell in row) or _header(row) == header:
                 continue
+            if len(row) != len(header) and looks_like_header(row):
+                result.problems.append(pasted_problem(line, row))
+                break
             if len(row) < len(header):
-                result.problems.append(RowProblem(line, None, _("The row has too few cells.")))
+                result.problems.append(cells_problem(line, len(row), len(header)))
                 continue
             raw_day = row[where["day"]].strip()
             try:
@@ -125,6 +134,9 @@ class GenericLongCsv:
                 result.problems.append(not_a_number(line, "value", raw_value))
                 continue
             channel = row[where["channel"]].strip() if "channel" in where else ""
+            if day > latest:
+                result.problems.append(future_problem(line, "day", day))
+                continue
             result.observations.append(
                 ParsedObservation(
                     day=day, metric=metric, value=value, line=line, channel=channel or None

@@ -436,10 +436,11 @@ class MetaAudience:
             return result
         raise FormatError(
             _(
-                "This Meta audience export holds only the audience's age & gender, towns and "
-                "countries (shares at the time of export, not daily figures), which Converge "
-                "does not import. For daily figures import the chart exports instead, such as "
-                "Follows.csv, Reach.csv or Views.csv."
+                "This Meta audience export has no Follows chart (a Follows line, then the "
+                "columns Date and Primary). The rest of it, the audience's age & gender, towns "
+                "and countries, are shares at the time of export, not daily figures, and "
+                "Converge does not import them. For daily figures import the chart exports "
+                "instead, such as Follows.csv, Reach.csv or Views.csv."
             )
         )
 

@@ -27,22 +27,42 @@ from converge.measurement.importers.base import (
 # --- text ------------------------------------------------------------------------------------
 
 
-def decode(data: bytes, fallback: str = "cp1251") -> str:
-    """UTF-16 with a BOM, else UTF-8 (BOM optional), else ``fallback`` (cp1251: an Excel
-    re-save of a platform export)."""
+def decode(data: bytes, fallback: str | None = None) -> str:
+    """UTF-16 with a BOM, else UTF-8 (BOM optional), else ``fallback``: by default the
+    Windows code page of an Excel re-save, told apart by ``legacy_encoding``."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode(fallback)
+        return data.decode(fallback or legacy_encoding(data), errors="replace")
+
+
+_HIGH_RUN = re.compile(rb"[\xc0-\xff]{2,}")
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def legacy_encoding(data: bytes) -> str:
+    """cp1251 or cp1252 for a file Excel re-saved in its locale's code page. Cyrillic words
+    are runs of bytes from 0xC0 up (``Привет``); Swedish or other Western text has a single
+    such byte between ASCII letters (``Göteborg``). Runs taking most of the high bytes mean
+    Cyrillic."""
+    sample = data[: 1 << 20]
+    high = len(_HIGH.findall(sample))
+    in_runs = sum(len(m) for m in _HIGH_RUN.findall(sample))
+    return "cp1251" if high and in_runs * 2 >= high else "cp1252"
 
 
 def decode_head(head: bytes) -> str:
     """Like ``decode`` but for a possibly cut-off first chunk of a file (sniffing)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head[: len(head) // 2 * 2].decode("utf-16", errors="ignore")
-    return head.decode("utf-8-sig", errors="ignore")
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut off at the end of the chunk
+            return head[: exc.start].decode("utf-8-sig")
+        return head.decode(legacy_encoding(head), errors="replace")
 
 
 def norm(name: str) -> str:
@@ -107,8 +127,11 @@ def records(
     yield pending
 
 
-def sniff_header(head: bytes, delimiter: str = ",") -> list[str]:
-    return [norm(c) for c in first_record(decode_head(head), delimiter)]
+def sniff_header(head: bytes, delimiter: str = "") -> list[str]:
+    """The first line's names; the delimiter is guessed (``;`` after an Excel re-save)."""
+    text = decode_head(head)
+    first = text.split("\n", 1)[0]
+    return [norm(c) for c in first_record(text, delimiter or guess_delimiter(first))]
 
 
 def has_columns(
@@ -230,20 +253,22 @@ def read_table(
             problems.append(pasted_problem(line, row))
             break
         if len(row) != len(header):
-            problems.append(
-                RowProblem(
-                    line,
-                    None,
-                    _(
-                        "The row has %(cells)s cells but the header has %(columns)s; the file "
-                        "may be cut off or damaged."
-                    )
-                    % {"cells": len(row), "columns": len(header)},
-                )
-            )
+            problems.append(cells_problem(line, len(row), len(header)))
             continue
         table.rows.append((line, row))
     return table
+
+
+def cells_problem(line: int, cells: int, columns: int) -> RowProblem:
+    return RowProblem(
+        line,
+        None,
+        _(
+            "The row has %(cells)s cells but the header has %(columns)s; the file may be cut "
+            "off or damaged."
+        )
+        % {"cells": cells, "columns": columns},
+    )
 
 
 def pasted_problem(line: int, row: list[str]) -> RowProblem:
@@ -408,12 +433,14 @@ class CsvFormat:
     def start(self, data: bytes) -> tuple[ParseResult, Table]:
         """An empty result and the file's table (FormatError without the required columns)."""
         result = ParseResult(format=self.key, platform=self.platform)
+        text = decode(data)
         table = read_table(
-            decode(data),
+            text,
             required=self.required,
             what=_(self.what),
             problems=result.problems,
             aliases=self.aliases,
+            delimiter=guess_delimiter(text.split("\n", 1)[0]),
         )
         return result, table
 

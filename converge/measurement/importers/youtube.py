@@ -58,6 +58,8 @@ from converge.measurement.importers.tabular import (
     daily_rows,
     day_problem,
     file_stem,
+    future_problem,
+    latest_day,
     read_metrics,
     sniff_header,
 )
@@ -284,17 +286,21 @@ class YouTubeChartData(CsvFormat):
         if not days:
             return
         first_day = min(days.values())
+        latest = latest_day()
         videos: dict[str, tuple[int, str, date, dict[str, Decimal]]] = {}
         seen: set[tuple[str, date]] = set()
         for line, row in table.rows:
             video_id = _video_id(table.cell(row, "content"), line, result.problems)
             if video_id is None or line not in days:
                 continue
+            if days[line] > latest:
+                result.problems.append(future_problem(line, "Date", days[line]))
+                continue
             if (video_id, days[line]) in seen:
                 result.problems.append(
                     RowProblem(
                         line,
-                        None,
+                        "Date",
                         _("%(id)s on %(day)s appears more than once; this row is skipped.")
                         % {"id": video_id, "day": days[line].isoformat()},
                     )
