@@ -95,7 +95,8 @@ class GenericLongCsv:
         result = ParseResult(format=self.key, platform=self.platform)
         text = decode(data)
         first = text.splitlines()[0] if text else ""
-        rows = records(text, result.problems, guess_delimiter(first))
+        delimiter = guess_delimiter(first)
+        rows = records(text, result.problems, delimiter)
         found = next((r for _n, r in rows if any(c.strip() for c in r)), None)
         if found is None:
             raise FormatError(_("The file is empty."))
@@ -111,7 +112,7 @@ class GenericLongCsv:
         for line, row in rows:
             if not any(cell.strip() for cell in row) or _header(row) == header:
                 continue
-            if len(row) != len(header) and looks_like_header(row):
+            if len(row) != len(header) and looks_like_header(row, delimiter):
                 result.problems.append(pasted_problem(line, row))
                 break
             if len(row) < len(header):

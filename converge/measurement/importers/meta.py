@@ -132,7 +132,8 @@ def unwrap(text: str) -> str:
 
 
 def head_names(head: bytes) -> list[str]:
-    return [norm(c) for c in first_record(unwrap(decode_head(head)))]
+    text = unwrap(decode_head(head))
+    return [norm(c) for c in first_record(text, guess_delimiter(text.split("\n", 1)[0]))]
 
 
 def publish_time(raw: str) -> datetime:
@@ -159,13 +160,15 @@ class _MetaPosts:
     def parse(self, data: bytes, filename: str) -> ParseResult:
         result = ParseResult(format=self.key, platform=self.platform)
         text = unwrap(decode(data))
-        names = [norm(c) for c in first_record(text)]
+        delimiter = guess_delimiter(text.split("\n", 1)[0])  # ; after an Excel re-save
+        names = [norm(c) for c in first_record(text, delimiter)]
         id_column = next((c for c in self.id_columns if c in names), self.id_columns[0])
         table = read_table(
             text,
             required=(id_column, "publish time"),
             what=_(self.what),
             problems=result.problems,
+            delimiter=delimiter,
         )
         columns = column_map(table, POST_METRICS)
         add_posts(
@@ -318,7 +321,7 @@ def chart_rows(
     for line, row in records(body, result.problems, delimiter, first_line=first_line):
         if not any(c.strip() for c in row):
             continue
-        if looks_like_header(row):
+        if looks_like_header(row, delimiter):
             result.problems.append(pasted_problem(line, row))
             return
         if len(row) < 2 or not row[1].strip():

@@ -210,12 +210,18 @@ class Table:
         return row[where].strip() if where is not None else ""
 
 
-def looks_like_header(row: Iterable[str]) -> bool:
+def looks_like_header(row: list[str], delimiter: str = ",") -> bool:
     """Three or more cells, at least four in five of them words without a digit: the header
-    line of another export (data rows are mostly numbers, dates and ids)."""
-    cells = [c.strip() for c in row if c.strip()]
-    words = [c for c in cells if not any(ch.isdigit() for ch in c)]
-    return len(cells) >= 3 and len(words) * 5 >= len(cells) * 4
+    line of another export (data rows are mostly numbers, dates and ids). The row is also
+    tried split by the other usual delimiter, for an export pasted below an Excel re-save."""
+    other = ";" if delimiter == "," else ","
+    resplit = first_record(delimiter.join(row), other)
+    for cells in (row, resplit):
+        filled = [c.strip() for c in cells if c.strip()]
+        words = [c for c in filled if not any(ch.isdigit() for ch in c)]
+        if len(filled) >= 3 and len(words) * 5 >= len(filled) * 4:
+            return True
+    return False
 
 
 def read_table(
@@ -249,7 +255,7 @@ def read_table(
             continue
         if [aliases.get(norm(c), norm(c)) for c in row] == header:
             continue  # the same export appended: its header again
-        if len(row) != len(header) and looks_like_header(row):
+        if len(row) != len(header) and looks_like_header(row, delimiter):
             problems.append(pasted_problem(line, row))
             break
         if len(row) != len(header):
@@ -378,6 +384,12 @@ def add_day(
     result.observations.extend(observations(day, metrics, line))
 
 
+def no_values_problem(line: int) -> RowProblem:
+    return RowProblem(
+        line, None, _("The row has a date but no values; the file may be cut off here.")
+    )
+
+
 def daily_rows(
     result: ParseResult,
     table: Table,
@@ -387,14 +399,19 @@ def daily_rows(
     metrics: Callable[[list[str], int], dict[str, Decimal]],
 ) -> None:
     """One day a row: the day from ``column`` (via ``parse_day``), the row's metrics, and a
-    problem for a day that cannot be read or appears twice."""
+    problem for a day that cannot be read or appears twice, or a row with nothing but the
+    day (the last row of a file cut off after its first cell)."""
     seen: set[date] = set()
+    at = table.index(norm(column))
     for line, row in table.rows:
         raw = table.cell(row, norm(column))
         try:
             day = parse_day(raw)
         except ValueError:
             result.problems.append(day_problem(line, column, raw, expected))
+            continue
+        if not any(c.strip() for n, c in enumerate(row) if n != at):
+            result.problems.append(no_values_problem(line))
             continue
         add_day(result, seen, day, metrics(row, line), line, column)
 

@@ -71,6 +71,7 @@ from converge.measurement.importers.tabular import (
     daily_rows,
     day_problem,
     has_columns,
+    no_values_problem,
     number,
     read_metrics,
     sniff_header,
@@ -231,7 +232,9 @@ class _Daily(_Columns):
         )
         seen: set[date] = set()
         for line, row in table.rows:
-            if line in days:
+            if line in days and not any(c.strip() for c in row[1:]):
+                result.problems.append(no_values_problem(line))
+            elif line in days:
                 metrics = metrics_of(table, row, line, self.names, result.problems)
                 add_day(result, seen, days[line], metrics, line, "Date")
         return result
