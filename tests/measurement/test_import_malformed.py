@@ -751,3 +751,28 @@ def test_problems_in_a_malformed_file_are_in_swedish_when_swedish_is_active(
     with translation.override("en"):
         english = {(p.line, p.column): p.message for p in parse(sample, data).problems}
     assert english[(2, "Impressions")] == "“många” is not a number."
+
+
+# --- files that hold no daily figures ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        (META / "Top content formats.csv", "Top content formats"),
+        (STUDIO / "Followers_haileytupy2.0/FollowerGender.csv", "FollowerGender.csv"),
+        (STUDIO / "Followers_haileytupy2.0/FollowerActivity.csv", "FollowerActivity.csv"),
+        (STUDIO / "Followers_haileytupy2.0/FollowerTopTerritories.csv", "by country"),
+    ],
+    ids=["top-content-formats", "gender", "activity", "territories"],
+)
+def test_a_file_without_daily_figures_is_refused_saying_what_it_is(
+    world: World, path: Path, says: str
+) -> None:
+    with pytest.raises(ConvergeError) as caught:
+        services.import_check(
+            actor=world.lead, workspace=world.workspace, data=path.read_bytes(), filename=path.name
+        )
+    assert says in str(caught.value)
+    assert "Import" in str(caught.value)  # and which file to import instead
+    assert not (Import.objects.exists() or Observation.objects.exists() or Post.objects.exists())

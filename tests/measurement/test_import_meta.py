@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from converge.measurement.catalogue import BY_KEY
 from converge.measurement.importers import meta, x
 from converge.measurement.importers.base import FormatError
 
@@ -215,6 +216,13 @@ def test_follows_charts_import_as_new_followers(name: str, key: str, rows: int) 
     assert [(o.line, o.day, o.value) for o in result.observations] == [
         (line, date.fromisoformat(cells[0][:10]), Decimal(cells[1])) for line, cells in expected
     ]
+
+
+def test_new_followers_is_a_summed_catalogue_metric_in_both_languages() -> None:
+    metric = BY_KEY["new_followers"]
+    assert (metric.name_en, metric.name_sv) == ("New followers", "Nya följare")
+    assert (metric.unit, metric.aggregation, metric.amec) == ("count", "sum", "output")
+    assert "gross" in metric.definition and "Follows" in metric.source
 
 
 def test_instagram_follows_on_14_december_and_the_facebook_total() -> None:
