@@ -253,7 +253,7 @@ def read_table(
     for line, row in rows:
         if not any(c.strip() for c in row):
             continue
-        if [aliases.get(norm(c), norm(c)) for c in row] == header:
+        if row == raw:
             continue  # the same export appended: its header again
         if len(row) != len(header) and looks_like_header(row, delimiter):
             problems.append(pasted_problem(line, row))
