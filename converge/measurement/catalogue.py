@@ -126,6 +126,17 @@ BUILT_IN: tuple[MetricDef, ...] = (
         DOMAIN,
     ),
     MetricDef(
+        "new_followers",
+        "New followers",
+        "Nya följare",
+        "count",
+        "sum",
+        "output",
+        "People who started following in the period, without subtracting those who left "
+        "(gross follows; as in Meta's Follows chart and X's New follows).",
+        "Meta Business Suite Follows chart; X account analytics; TikTok Studio",
+    ),
+    MetricDef(
         "link_clicks",
         "Link clicks",
         "Länkklick",

@@ -440,58 +440,22 @@ def _stored_digests(channel_id: int, ids: list[str]) -> dict[str, str]:
 
 
 class _PostClassifier:
-    """New, changed or unchanged, for batches of staged posts, against the stored digests."""
+    """New, changed or unchanged, for batches of staged posts, against the stored digests.
+    A post id repeated within a file never gets here: the importers reject the file."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.seen: dict[str, int] = {}
+        self.channel_id = plan.channel.pk if plan.channel is not None else 0
+        # A channel without posts (every first import) needs no lookups at all.
+        self.lookup = Post.objects.filter(channel_id=self.channel_id).exists()
 
-    def __call__(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list[str]]:
-        """The batch without repeated posts, and each remaining row's kind."""
-        assert self.plan.channel is not None
+    def __call__(self, batch: pa.RecordBatch) -> list[str]:
+        """Each row's kind."""
         ids = batch.column("external_id").to_pylist()
-        digests = batch.column("digest").to_pylist()
-        lines = batch.column("line").to_pylist()
-        stored = _stored_digests(self.plan.channel.pk, ids)
-        if len(set(ids)) == len(ids) and self.seen.keys().isdisjoint(ids):
-            return batch, self._no_repeats(ids, digests, lines, stored)
-        keep: list[bool] = []
-        kinds: list[str] = []
-        seen, plan = self.seen, self.plan
-        sampled = plan._kept
-        for post_id, digest, line in zip(ids, digests, lines, strict=True):
-            first = seen.get(post_id)
-            if first is not None:
-                keep.append(False)
-                plan.add(
-                    RowOutcome(
-                        line,
-                        "unchanged",
-                        _("post %(id)s") % {"id": post_id},
-                        reason=_("Repeated from line %(line)s.") % {"line": first},
-                    )
-                )
-                continue
-            seen[post_id] = line
-            keep.append(True)
-            old = stored.get(post_id)
-            kind = "new" if old is None else ("unchanged" if old == digest else "changed")
-            kinds.append(kind)
-            if sampled[kind] < SAMPLE_ROWS:
-                plan.add(RowOutcome(line, kind, _("post %(id)s") % {"id": post_id}))
-            else:
-                plan.counts[kind] += 1
-        if all(keep):
-            return batch, kinds
-        return batch.filter(pa.array(keep)), kinds
-
-    def _no_repeats(
-        self, ids: list[str], digests: list[str], lines: list[int], stored: dict[str, str]
-    ) -> list[str]:
-        """The common case, by whole lists: no post of the batch was seen before."""
-        self.seen.update(zip(ids, lines, strict=True))
+        stored = _stored_digests(self.channel_id, ids) if self.lookup else {}
         if stored:
             get = stored.get
+            digests = batch.column("digest").to_pylist()
             kinds = [
                 "new" if (old := get(i)) is None else ("unchanged" if old == d else "changed")
                 for i, d in zip(ids, digests, strict=True)
@@ -499,9 +463,11 @@ class _PostClassifier:
         else:
             kinds = ["new"] * len(ids)
         plan = self.plan
+        lines: list[int] | None = None
         for kind, count in Counter(kinds).items():
             room = SAMPLE_ROWS - plan._kept[kind]
             if room > 0:
+                lines = lines or batch.column("line").to_pylist()
                 sampled = [n for n, k in enumerate(kinds) if k == kind][:room]
                 for n in sampled:
                     plan.add(RowOutcome(lines[n], kind, _("post %(id)s") % {"id": ids[n]}))
@@ -625,8 +591,8 @@ def _check(
     classify = _PostClassifier(plan)
     try:
         for batch in source.post_batches:
-            kept, _kinds = classify(batch)
-            posts.write(kept)
+            classify(batch)
+            posts.write(batch)
     except x_stream.NeedsRowReader:
         posts.close()
         _drop_stage(record)
@@ -995,10 +961,13 @@ def _commit(*, actor: User, record: Import, background: bool = False) -> Import:
     classify = _PostClassifier(plan)
     done = 0
     for batch in staging.read(_stored_path(record, "posts.arrow")):
-        kept, kinds = classify(batch)
-        kind = pa.array(kinds, pa.string())
-        _insert_posts(record, kept.filter(pc.equal(kind, "new")))
-        _update_posts(record, kept.filter(pc.equal(kind, "changed")))
+        kinds = classify(batch)
+        if "unchanged" in kinds or "changed" in kinds:
+            kind = pa.array(kinds, pa.string())
+            _insert_posts(record, batch.filter(pc.equal(kind, "new")))
+            _update_posts(record, batch.filter(pc.equal(kind, "changed")))
+        else:
+            _insert_posts(record, batch)
         done += kinds.count("new") + kinds.count("changed")
         if progress is not None:
             progress(done)

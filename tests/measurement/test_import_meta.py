@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from converge.measurement.catalogue import BY_KEY
 from converge.measurement.importers import meta, x
 from converge.measurement.importers.base import FormatError
 
@@ -200,16 +201,90 @@ def test_dst_shifted_timestamps_keep_the_written_calendar_date() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "key"),
-    [("IG_FOLLOWS.csv", "meta_instagram_daily"), ("Follows.csv", "meta_facebook_daily")],
+    ("name", "key", "rows"),
+    [("IG_FOLLOWS.csv", "meta_instagram_daily", 40), ("Follows.csv", "meta_facebook_daily", 62)],
 )
-def test_follows_charts_are_recognised_but_not_imported(name: str, key: str) -> None:
+def test_follows_charts_import_as_new_followers(name: str, key: str, rows: int) -> None:
     path = VINTAGE / name
     assert sniffers(path) == [key]
+    expected = chart_rows(path)
+    assert len(expected) == rows  # IG leaves out the days without a follow
     importer = next(i for i in meta.IMPORTERS if i.key == key)
     result = importer.parse(path.read_bytes(), path.name)
-    assert result.observations == [] and len(result.problems) == 1
-    assert "new follows" in result.problems[0].message
+    assert result.problems == []
+    assert {o.metric for o in result.observations} == {"new_followers"}
+    assert [(o.line, o.day, o.value) for o in result.observations] == [
+        (line, date.fromisoformat(cells[0][:10]), Decimal(cells[1])) for line, cells in expected
+    ]
+
+
+def test_new_followers_is_a_summed_catalogue_metric_in_both_languages() -> None:
+    metric = BY_KEY["new_followers"]
+    assert (metric.name_en, metric.name_sv) == ("New followers", "Nya följare")
+    assert (metric.unit, metric.aggregation, metric.amec) == ("count", "sum", "output")
+    assert "gross" in metric.definition and "Follows" in metric.source
+
+
+def test_instagram_follows_on_14_december_and_the_facebook_total() -> None:
+    ig = meta.MetaInstagramDaily().parse(
+        (VINTAGE / "IG_FOLLOWS.csv").read_bytes(), "IG_FOLLOWS.csv"
+    )
+    assert {o.day: o.value for o in ig.observations}[date(2025, 12, 14)] == 18
+    fb = meta.MetaFacebookDaily().parse((VINTAGE / "Follows.csv").read_bytes(), "Follows.csv")
+    assert sum(o.value for o in fb.observations) == total(
+        [cells[1] for _, cells in chart_rows(VINTAGE / "Follows.csv")]
+    )
+
+
+# --- Audience.csv and Top content formats.csv ----------------------------------------------
+
+AUDIENCE = VINTAGE / "Audience.csv"
+FORMATS = VINTAGE / "Top content formats.csv"
+
+
+def audience_follows() -> list[tuple[int, list[str]]]:
+    """(line, cells) of the Follows section, read with the csv module from the cp1251 file."""
+    rows = list(csv.reader(io.StringIO(AUDIENCE.read_bytes().decode("cp1251")), delimiter=";"))
+    start = next(n for n, r in enumerate(rows) if r[:2] == ["Date", "Primary"])
+    assert rows[start - 1][0] == "Follows"
+    found = []
+    for number, cells in enumerate(rows[start + 1 :], start=start + 2):
+        if not any(cells):
+            break
+        found.append((number, cells))
+    return found
+
+
+def test_audience_export_imports_its_follows_series_only() -> None:
+    assert sniffers(AUDIENCE) == ["meta_audience"]
+    expected = audience_follows()
+    assert len(expected) == 62
+    result = meta.MetaAudience().parse(AUDIENCE.read_bytes(), AUDIENCE.name)
+    assert (result.platform, result.problems, result.posts) == ("facebook", [], [])
+    assert {o.metric for o in result.observations} == {"new_followers"}
+    assert [(o.line, o.day, o.value) for o in result.observations] == [
+        (line, date.fromisoformat(cells[0][:10]), Decimal(cells[1])) for line, cells in expected
+    ]
+    # the same series as the Follows chart of the same download
+    chart = meta.MetaFacebookDaily().parse((VINTAGE / "Follows.csv").read_bytes(), "Follows.csv")
+    assert {(o.day, o.value) for o in result.observations} == {
+        (o.day, o.value) for o in chart.observations
+    }
+
+
+def test_an_audience_export_without_a_follows_section_is_rejected_with_a_reason() -> None:
+    text = AUDIENCE.read_bytes().decode("cp1251")
+    demographics = text[: text.index("Follows;")]
+    with pytest.raises(FormatError, match=r"age & gender.*Follows\.csv"):
+        meta.MetaAudience().parse(demographics.encode("cp1251"), AUDIENCE.name)
+
+
+def test_top_content_formats_is_recognised_and_rejected_naming_the_content_export() -> None:
+    assert sniffers(FORMATS) == ["meta_top_content_formats"]
+    rows = list(csv.reader(io.StringIO(FORMATS.read_text()), delimiter=";"))
+    assert rows[0][0] == "Views" and "Reels" in rows[1]  # totals per format, no dates
+    with pytest.raises(FormatError, match=r"Top content formats.*content export"):
+        meta.MetaTopContentFormats().parse(FORMATS.read_bytes(), FORMATS.name)
 
 
 def test_non_numeric_and_bad_date_cells_in_a_chart_are_problems() -> None:
@@ -267,8 +342,6 @@ def test_spreadsheet_float_post_id_is_a_problem() -> None:
 
 def test_other_files_are_not_sniffed_as_meta() -> None:
     others = [
-        VINTAGE / "Audience.csv",
-        VINTAGE / "Top content formats.csv",
         DATA / "facebook-metrics-uci/dataset_Facebook.csv",
         DATA / "twitter-us-airline-sentiment/Tweets.csv",
         *sorted((DATA / "x-twitter-analytics-export").rglob("*.csv")),

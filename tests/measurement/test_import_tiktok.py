@@ -64,10 +64,10 @@ def parse(key: str, path: Path) -> ParseResult:
         (BUSINESS / "TIKTOK_RAW.csv", "tiktok_business_daily"),
         (BUSINESS / "TIKTOK_AUDIENCE_RAW.csv", "tiktok_business_audience"),
         (BUSINESS / "TIKTOK_VIDEO_RAW.csv", "tiktok_business_videos"),
-        # Distributions and hourly activity have no catalogue key: no importer here takes them.
-        (FOLLOWERS / "FollowerActivity.csv", None),
-        (FOLLOWERS / "FollowerGender.csv", None),
-        (FOLLOWERS / "FollowerTopTerritories.csv", None),
+        # Distributions and hourly activity: recognised, to be rejected with a reason.
+        (FOLLOWERS / "FollowerActivity.csv", "tiktok_follower_breakdown"),
+        (FOLLOWERS / "FollowerGender.csv", "tiktok_follower_breakdown"),
+        (FOLLOWERS / "FollowerTopTerritories.csv", "tiktok_follower_breakdown"),
     ],
 )
 def test_sniff_picks_exactly_one(path: Path, key: str | None) -> None:
@@ -187,26 +187,50 @@ def test_business_daily_nan_is_no_value() -> None:
     result = parse("tiktok_business_daily", path)
     assert result.problems == []
     mapped = ["Video views", "Reached audience", "Profile views", "Likes", "Shares"]
-    mapped += ["Comments", "Leads submission", "Net growth"]
+    mapped += ["Comments", "Leads submission", "Net growth", "New followers"]
     columns = [header.index(n) for n in mapped]
     cells = sum(1 for r in body for i in columns if r[i] not in MISSING)
     assert len(body) == 62
-    assert len(result.observations) == cells == 62 * 8 - 1
+    assert len(result.observations) == cells == 62 * 9 - 1
     first_day = {o.metric: o.value for o in result.observations if o.day == date(2025, 10, 31)}
     assert body[0][header.index("Reached audience")] == "NAN"
     assert "reach" not in first_day  # NAN, not zero
     assert first_day["video_views"] == Decimal(body[0][1]) == 715
     assert first_day["net_follower_growth"] == Decimal(body[0][header.index("Net growth")])
+    assert first_day["new_followers"] == Decimal(body[0][header.index("New followers")])
 
 
 def test_business_audience_dashes_are_no_value() -> None:
     path = BUSINESS / "TIKTOK_AUDIENCE_RAW.csv"
-    body = rows(path)[1:]
+    table = rows(path)
+    header, body = table[0], table[1:]
     result = parse("tiktok_business_audience", path)
     assert result.problems == []
     assert all(r[2] == "--" for r in body)
     assert not [o for o in result.observations if o.metric == "followers"]
-    assert len(result.observations) == sum(1 for r in body if r[3] not in MISSING) == 61
+    reach = [o for o in result.observations if o.metric == "reach"]
+    assert len(reach) == sum(1 for r in body if r[3] not in MISSING) == 61
+    new = {o.day: o.value for o in result.observations if o.metric == "new_followers"}
+    at = header.index("New followers")
+    assert len(new) == sum(1 for r in body if r[at] not in MISSING) == 62
+    assert sum(new.values()) == sum(Decimal(r[at]) for r in body)
+    assert new[date(2025, 10, 31)] == Decimal(body[0][at])
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("FollowerActivity.csv", "online in each hour"),
+        ("FollowerGender.csv", "by gender"),
+        ("FollowerTopTerritories.csv", "by country"),
+    ],
+)
+def test_follower_breakdowns_are_rejected_naming_follower_history(name: str, says: str) -> None:
+    path = FOLLOWERS / name
+    header = rows(path)[0]
+    assert header[-1] in ("Active followers", "Distribution")  # not a daily figure
+    with pytest.raises(FormatError, match=rf"{says}.*Import FollowerHistory\.csv"):
+        BY_KEY["tiktok_follower_breakdown"].parse(path.read_bytes(), path.name)
 
 
 def test_business_videos() -> None:

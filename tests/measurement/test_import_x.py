@@ -264,7 +264,7 @@ def test_a_day_repeated_in_appended_overview_exports_is_reported() -> None:
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     data = "\n".join([*lines, lines[1]]).encode()
     result = x.XAccountOverview().parse(data, path.name)
-    assert [(p.line, p.column) for p in result.problems] == [(len(lines) + 1, None)]
+    assert [(p.line, p.column) for p in result.problems] == [(len(lines) + 1, "Date")]
     assert len({o.day for o in result.observations}) == len(lines) - 1
 
 

@@ -122,11 +122,41 @@ def test_totals_daily_observations() -> None:
     assert result.observations[-1].day.isoformat() == "2026-06-12"
 
 
-def test_chart_data_per_video_is_not_imported_as_channel_totals() -> None:
+def test_chart_data_per_video_imports_each_video_with_its_views_over_the_period() -> None:
+    table = rows(CHART)
+    header, body = table[0], table[1:]
+    assert header == ["Date", "Content", "Video title", "Video publish time", "Duration", "Views"]
+    assert len(body) == 1825
+    views: dict[str, Decimal] = {}
+    first_line: dict[str, int] = {}
+    for number, row in enumerate(body, start=2):
+        views[row[1]] = views.get(row[1], Decimal(0)) + Decimal(row[5])
+        first_line.setdefault(row[1], number)
     result = BY_KEY["youtube_chart_data"].parse(CHART.read_bytes(), CHART.name)
-    assert result.observations == [] and result.posts == []
-    [problem] = result.problems
-    assert "Totals.csv" in problem.message
+    assert result.problems == [] and result.observations == []
+    assert len(result.posts) == len(views) == 5
+    got = {p.external_id: (p.line, p.metrics) for p in result.posts}
+    assert got == {v: (first_line[v], {"video_views": views[v]}) for v in views}
+    # the sums are the videos' lifetime views: Table data.csv of the same download agrees
+    lifetime = {r[0]: Decimal(r[4]) for r in rows(TABLE)[2:]}
+    assert all(lifetime[v] == views[v] for v in views)
+    top = next(p for p in result.posts if p.external_id == "UWQNrpakgcA")
+    assert top.metrics["video_views"] == 30331
+    assert top.published_at == datetime(2025, 8, 28, tzinfo=UTC)
+    assert top.text == body[first_line["UWQNrpakgcA"] - 2][2]
+
+
+def test_chart_data_with_a_video_older_than_the_chart_is_rejected_for_it() -> None:
+    lines = CHART.read_text(encoding="utf-8-sig").splitlines()
+    # drop the chart's first days, so that it starts after a video was published
+    kept = [lines[0]] + [ln for ln in lines[1:] if ln[:10] >= "2025-09-01"]
+    data = "\n".join(kept).encode()
+    result = BY_KEY["youtube_chart_data"].parse(data, CHART.name)
+    old = {"UWQNrpakgcA", "bCDnDtsTHAk"}  # published Aug 28 and Aug 29, 2025
+    assert {p.external_id for p in result.posts} == {"2imBUt8eZaI", "_hVP92r3z3I", "mx7T928-TGs"}
+    assert {p.column for p in result.problems} == {"Video publish time"}
+    assert len(result.problems) == len(old)
+    assert all("Table data.csv" in p.message for p in result.problems)
 
 
 def test_chart_data_without_dimension_gives_daily_values() -> None:

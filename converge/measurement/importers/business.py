@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from converge.measurement.importers import generic, x
+from converge.measurement.importers import generic, tabular
 from converge.measurement.importers.base import (
     FormatError,
     ParsedObservation,
@@ -49,7 +49,7 @@ class MappingSpec:
 
     name: str
     kind: str  # leads | deals | tickets
-    header: tuple[str, ...]  # the file's header, normalised with ``x.norm``
+    header: tuple[str, ...]  # the file's header, normalised with ``tabular.norm``
     date_column: str
     date_order: str = "ymd"  # ymd | dmy | mdy
     amount_column: str = ""  # deals
@@ -60,7 +60,7 @@ class MappingSpec:
 
 
 def normalised(header: Iterable[str]) -> tuple[str, ...]:
-    return tuple(x.norm(c) for c in header)
+    return tuple(tabular.norm(c) for c in header)
 
 
 def signature(header: Iterable[str]) -> str:
@@ -79,16 +79,16 @@ def _first_line(text: str) -> str:
 def header_of(text: str) -> tuple[str, ...]:
     """The normalised header of a (possibly cut-off) CSV text."""
     line = _first_line(text)
-    return normalised(x.first_record(line, delimiter_of(line)))
+    return normalised(tabular.first_record(line, delimiter_of(line)))
 
 
 def head_text(head: bytes) -> str:
     """The first line of a file's first chunk, decoded as the whole file would be (a
     Windows-1252 header stays readable, a cut-off character later on does no harm)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return x.decode_head(head)
+        return tabular.decode_head(head)
     line = next((chunk for chunk in head.split(b"\n") if chunk.strip()), b"")
-    return x.decode(line, fallback="cp1252")
+    return tabular.decode(line, fallback="cp1252")
 
 
 @dataclass
@@ -103,12 +103,12 @@ def preview(data: bytes, limit: int = PREVIEW_ROWS) -> Preview:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FormatError(_("This is not a CSV file."))
     try:
-        text = x.decode(data, fallback="cp1252")
+        text = tabular.decode(data, fallback="cp1252")
     except UnicodeDecodeError as exc:
         raise FormatError(_("This is not a CSV file.")) from exc
     problems: list[RowProblem] = []
     found: Preview | None = None
-    for _line, row in x.records(text, problems, delimiter_of(_first_line(text))):
+    for _line, row in tabular.records(text, problems, delimiter_of(_first_line(text))):
         if not any(c.strip() for c in row):
             continue
         if found is None:
@@ -182,7 +182,7 @@ def amount(raw: str) -> Decimal | None:
     if not text:
         return None
     try:
-        return x.number(text)
+        return tabular.number(text)
     except (InvalidOperation, ValueError):
         return generic.parse_decimal(text)
 
@@ -220,13 +220,13 @@ class BusinessImporter:
         names = [spec.date_column, spec.status_column]
         names += [spec.amount_column if spec.kind == "deals" else ""]
         names += [spec.response_column if spec.kind == "tickets" else ""]
-        return [x.norm(n) for n in names if n]
+        return [tabular.norm(n) for n in names if n]
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
         spec = self.spec
         result = ParseResult(format=self.key, platform=self.platform)
-        text = x.decode(data, fallback="cp1252")
-        table = x.read_table(
+        text = tabular.decode(data, fallback="cp1252")
+        table = tabular.read_table(
             text,
             required=self._columns(),
             what=spec.name,
@@ -234,10 +234,10 @@ class BusinessImporter:
             delimiter=delimiter_of(_first_line(text)),
         )
         days: dict[date, _Day] = {}
-        wanted = x.norm(spec.status_value)
-        status = x.norm(spec.status_column) if spec.kind != "tickets" else ""
+        wanted = tabular.norm(spec.status_value)
+        status = tabular.norm(spec.status_column) if spec.kind != "tickets" else ""
         for line, row in table.rows:
-            if status and x.norm(table.cell(row, status)) != wanted:
+            if status and tabular.norm(table.cell(row, status)) != wanted:
                 continue
             self._row(table, row, line, days, result.problems)
         for day in sorted(days):
@@ -246,21 +246,21 @@ class BusinessImporter:
 
     def _row(
         self,
-        table: x.Table,
+        table: tabular.Table,
         row: list[str],
         line: int,
         days: dict[date, _Day],
         problems: list[RowProblem],
     ) -> None:
         spec = self.spec
-        raw = table.cell(row, x.norm(spec.date_column))
+        raw = table.cell(row, tabular.norm(spec.date_column))
         try:
             day, moment = read_when(raw, spec.date_order, self.zone)
         except ValueError:
             problems.append(self._not_a_date(line, spec.date_column, raw))
             return
         if spec.kind == "deals":
-            raw_amount = table.cell(row, x.norm(spec.amount_column))
+            raw_amount = table.cell(row, tabular.norm(spec.amount_column))
             try:
                 value = amount(raw_amount)
             except (InvalidOperation, ValueError):
@@ -285,7 +285,7 @@ class BusinessImporter:
 
     def _response_minutes(
         self,
-        table: x.Table,
+        table: tabular.Table,
         row: list[str],
         line: int,
         created_raw: str,
@@ -294,7 +294,7 @@ class BusinessImporter:
     ) -> Decimal | None | bool:
         """Minutes to the first response; ``None`` when not answered; ``False`` on a problem."""
         spec = self.spec
-        raw = table.cell(row, x.norm(spec.response_column))
+        raw = table.cell(row, tabular.norm(spec.response_column))
         if not raw:
             return None
         try:

@@ -6,22 +6,37 @@
 
 ``channel`` may be empty (a business figure) or a channel's handle. Days are ISO dates
 (YYYY-MM-DD); values use a point or a comma as decimal mark, with spaces as thousands
-separators allowed (“1 234,5”)."""
+separators allowed (“1 234,5”). A metric repeated for the same day and channel is reported by
+the import planning, which knows the channels' handles; a day in the future is reported here."""
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from converge.measurement.importers import x
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from converge.measurement.importers import tabular
 from converge.measurement.importers.base import (
     FormatError,
     ParsedObservation,
     ParseResult,
     RowProblem,
+)
+from converge.measurement.importers.tabular import (
+    Described,
+    cells_problem,
+    day_problem,
+    future_problem,
+    guess_delimiter,
+    latest_day,
+    looks_like_header,
+    not_a_number,
+    pasted_problem,
+    records,
 )
 
 REQUIRED = ("day", "metric", "value")
@@ -38,7 +53,7 @@ ALIASES = {
 def decode(data: bytes) -> str:
     """As the platform importers decode, but a non-UTF file is taken as Windows-1252: a
     generic CSV is typed by people here, not re-saved from a platform export."""
-    return x.decode(data, fallback="cp1252")
+    return tabular.decode(data, fallback="cp1252")
 
 
 def parse_decimal(raw: str) -> Decimal:
@@ -63,62 +78,66 @@ def _header(row: list[str]) -> list[str]:
 class GenericLongCsv:
     key = "generic_long_csv"
     platform = "other"
-    description = "Generic long CSV: columns day, metric, channel (optional), value"
+    description = Described(
+        gettext_noop("Generic long CSV: columns day, metric, channel (optional), value")
+    )
 
     def sniff(self, head: bytes, filename: str) -> bool:
         try:
             first = decode(head).splitlines()[0]
         except (IndexError, UnicodeDecodeError):
             return False
-        delimiter = ";" if first.count(";") > first.count(",") else ","
+        delimiter = guess_delimiter(first)
         names = _header(next(csv.reader([first], delimiter=delimiter)))
         return all(n in names for n in REQUIRED)
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
+        result = ParseResult(format=self.key, platform=self.platform)
         text = decode(data)
         first = text.splitlines()[0] if text else ""
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            header = _header(next(reader))
-        except StopIteration as exc:
-            raise FormatError("The file is empty.") from exc
+        delimiter = guess_delimiter(first)
+        rows = records(text, result.problems, delimiter)
+        found = next((r for _n, r in rows if any(c.strip() for c in r)), None)
+        if found is None:
+            raise FormatError(_("The file is empty."))
+        header = _header(found)
         missing = [n for n in REQUIRED if n not in header]
         if missing:
             raise FormatError(
-                "The generic CSV needs the columns day, metric and value; missing: "
-                + ", ".join(missing)
-                + "."
+                _("The generic CSV needs the columns day, metric and value; missing: %(columns)s.")
+                % {"columns": ", ".join(missing)}
             )
         where = {name: header.index(name) for name in header}
-        result = ParseResult(format=self.key, platform=self.platform)
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
+        latest = latest_day()
+        for line, row in rows:
+            if not any(cell.strip() for cell in row) or _header(row) == header:
                 continue
+            if len(row) != len(header) and looks_like_header(row, delimiter):
+                result.problems.append(pasted_problem(line, row))
+                break
             if len(row) < len(header):
-                result.problems.append(RowProblem(line, None, "The row has too few cells."))
+                result.problems.append(cells_problem(line, len(row), len(header)))
                 continue
             raw_day = row[where["day"]].strip()
             try:
                 day = date.fromisoformat(raw_day)
             except ValueError:
-                result.problems.append(
-                    RowProblem(line, "day", f"“{raw_day}” is not a date (expected YYYY-MM-DD).")
-                )
+                result.problems.append(day_problem(line, "day", raw_day, "YYYY-MM-DD"))
                 continue
             metric = row[where["metric"]].strip()
             if not metric:
-                result.problems.append(RowProblem(line, "metric", "The metric is empty."))
+                result.problems.append(RowProblem(line, "metric", _("The metric is empty.")))
                 continue
             raw_value = row[where["value"]]
             try:
                 value = parse_decimal(raw_value)
             except (InvalidOperation, ValueError):
-                result.problems.append(
-                    RowProblem(line, "value", f"“{raw_value.strip()}” is not a number.")
-                )
+                result.problems.append(not_a_number(line, "value", raw_value))
                 continue
             channel = row[where["channel"]].strip() if "channel" in where else ""
+            if day > latest:
+                result.problems.append(future_problem(line, "day", day))
+                continue
             result.observations.append(
                 ParsedObservation(
                     day=day, metric=metric, value=value, line=line, channel=channel or None

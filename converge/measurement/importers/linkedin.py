@@ -1,5 +1,5 @@
 """LinkedIn Page content export (Page → Analytics → Content → Export), ``.xls`` (BIFF8, as
-LinkedIn sends it) or ``.xlsx`` (after a re-save). Pure Python, no Django.
+LinkedIn sends it) or ``.xlsx`` (after a re-save). Pure functions, no database.
 
 The workbook has two sheets, found by their header rather than their name:
 
@@ -35,21 +35,35 @@ import io
 import re
 import struct
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import openpyxl  # type: ignore[import-untyped]
 import xlrd  # type: ignore[import-untyped]
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from converge.measurement.importers.base import (
     FormatError,
     Importer,
-    ParsedObservation,
     ParsedPost,
     ParseResult,
     RowProblem,
 )
-from converge.measurement.importers.x import norm
+from converge.measurement.importers.tabular import (
+    Described,
+    Posts,
+    add_day,
+    day_problem,
+    integral,
+    looks_like_header,
+    norm,
+    not_a_number,
+    number,
+    pasted_problem,
+)
 
 Cell = str | Decimal | datetime | None
 
@@ -108,8 +122,7 @@ US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def _decimal(number: float | int) -> Decimal:
-    value = Decimal(str(number))
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    return integral(Decimal(str(number)))
 
 
 def _xls_sheets(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
@@ -168,9 +181,10 @@ def read_workbook(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
             return _xlsx_sheets(data)
     except Exception as exc:  # xlrd and openpyxl raise many kinds on a damaged file
         raise FormatError(
-            f"The Excel file cannot be read; it may be cut off or damaged ({exc})."
+            _("The Excel file cannot be read; it may be cut off or damaged (%(error)s).")
+            % {"error": exc}
         ) from exc
-    raise FormatError("This is not an Excel file (.xls or .xlsx).")
+    raise FormatError(_("This is not an Excel file (.xls or .xlsx)."))
 
 
 # --- sniffing -------------------------------------------------------------------------------
@@ -244,38 +258,59 @@ def _day(cell: Cell) -> date:
     return date.fromisoformat(text[:10])
 
 
-def _metrics(
-    sheet: str,
-    raw_header: list[str],
-    header: list[str],
-    row: list[Cell],
-    line: int,
-    names: dict[str, str],
-    problems: list[RowProblem],
-) -> dict[str, Decimal]:
-    found: dict[str, Decimal] = {}
-    for index, name in enumerate(header):
-        key = names.get(name)
-        if key is None or key in found or index >= len(row):
-            continue
-        cell = row[index]
-        if isinstance(cell, Decimal):
-            found[key] = cell
-            continue
-        text = _text(cell)
-        if text in ("", "-"):
-            continue
+@dataclass
+class Sheet:
+    """One sheet's header (row 1 or 2) and the rows below it, with their sheet row numbers."""
+
+    name: str
+    raw_header: list[str]
+    header: list[str]  # normalised, aliases applied
+    body: list[tuple[int, list[Cell]]]
+
+    def column(self, index: int) -> str:
+        """How a problem names a column: ``All posts: Impressions``."""
+        return f"{self.name}: {self.raw_header[index]}"
+
+    def rows(self, problems: list[RowProblem]) -> Iterator[tuple[int, list[Cell]]]:
+        """The non-empty rows, padded to the header's width; the header of another export
+        pasted below them ends the sheet with a problem."""
+        for line, row in self.body:
+            texts = [_text(c) for c in row]
+            if not any(texts):
+                continue
+            if looks_like_header(texts):
+                problems.append(pasted_problem(line, texts))
+                return
+            yield line, row + [None] * (len(self.header) - len(row))
+
+    def day(self, row: list[Cell], line: int, at: int, problems: list[RowProblem]) -> date | None:
         try:
-            value = Decimal(text.replace(",", ""))
-            if not value.is_finite():
-                raise InvalidOperation(text)
-        except InvalidOperation:
-            problems.append(
-                RowProblem(line, f"{sheet}: {raw_header[index]}", f"“{text}” is not a number.")
-            )
-            continue
-        found[key] = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
-    return found
+            return _day(row[at])
+        except ValueError:
+            problems.append(day_problem(line, self.column(at), _text(row[at]), "MM/DD/YYYY"))
+            return None
+
+    def metrics(
+        self, row: list[Cell], line: int, names: dict[str, str], problems: list[RowProblem]
+    ) -> dict[str, Decimal]:
+        found: dict[str, Decimal] = {}
+        for index, name in enumerate(self.header):
+            key = names.get(name)
+            if key is None or key in found:
+                continue
+            cell = row[index]
+            if isinstance(cell, Decimal):
+                found[key] = cell
+                continue
+            text = _text(cell)
+            try:
+                value = number(text.replace(",", ""))
+            except (InvalidOperation, ValueError):
+                problems.append(not_a_number(line, self.column(index), text))
+                continue
+            if value is not None:
+                found[key] = value
+        return found
 
 
 def _published(activity: str, day: date) -> datetime:
@@ -288,10 +323,12 @@ def _published(activity: str, day: date) -> datetime:
 class LinkedInPageContent:
     key = "linkedin_page_content"
     platform = "linkedin"
-    description = (
-        "LinkedIn Page content export (<page>_content_<number>.xls or .xlsx): sheet "
-        "All posts with Post title, Post link, Created date, Impressions, Clicks, Likes, …, "
-        "and sheet Metrics with Date, Impressions (total), Clicks (total), …"
+    description = Described(
+        gettext_noop(
+            "LinkedIn Page content export (<page>_content_<number>.xls or .xlsx): sheet "
+            "All posts with Post title, Post link, Created date, Impressions, Clicks, Likes, "
+            "…, and sheet Metrics with Date, Impressions (total), Clicks (total), …"
+        )
     )
 
     def sniff(self, head: bytes, filename: str) -> bool:
@@ -305,116 +342,74 @@ class LinkedInPageContent:
             if located is None:
                 continue
             index, header = located
-            raw_header = [_text(c) for c in rows[index]]
             body = [(index + 2 + n, row) for n, row in enumerate(rows[index + 1 :])]
+            sheet = Sheet(name, [_text(c) for c in rows[index]], header, body)
             if "post title" in header:
                 found = True
-                self._posts(result, name, raw_header, header, body)
+                self._posts(result, sheet)
             elif "date" in header and any(n in DAILY_METRICS for n in header):
                 found = True
-                self._daily(result, name, raw_header, header, body)
+                self._daily(result, sheet)
         if not found:
             raise FormatError(
-                "This is not a LinkedIn Page content export: no sheet has the columns "
-                "Post title (or Update title) or Date and Impressions (total) on row 1 or 2."
+                _(
+                    "This is not a LinkedIn Page content export: no sheet has the columns "
+                    "Post title (or Update title) or Date and Impressions (total) on row 1 or "
+                    "2."
+                )
             )
         return result
 
     @staticmethod
-    def _posts(
-        result: ParseResult,
-        sheet: str,
-        raw_header: list[str],
-        header: list[str],
-        body: list[tuple[int, list[Cell]]],
-    ) -> None:
+    def _posts(result: ParseResult, sheet: Sheet) -> None:
+        header = sheet.header
         if "post link" not in header or "created date" not in header:
             raise FormatError(
-                f"The sheet {sheet} has no Post link (or Update link) or Created date column."
+                _("The sheet %(sheet)s has no Post link (or Update link) or Created date column.")
+                % {"sheet": sheet.name}
             )
         link_at, date_at = header.index("post link"), header.index("created date")
         title_at = header.index("post title")
         kind_at = header.index("content type") if "content type" in header else None
-        for line, row in body:
-            if not any(_text(c) for c in row):
-                continue
-            row = row + [None] * (len(header) - len(row))
+        posts = Posts(result, sheet.column(link_at), sheet.column(date_at))
+        for line, row in sheet.rows(result.problems):
             link = _text(row[link_at])
             match = ACTIVITY.search(link)
             if match is None:
                 result.problems.append(
                     RowProblem(
                         line,
-                        f"{sheet}: {raw_header[link_at]}",
-                        f"“{link}” is not a LinkedIn post link (urn:li:activity:…).",
+                        sheet.column(link_at),
+                        _("“%(link)s” is not a LinkedIn post link (urn:li:activity:…).")
+                        % {"link": link},
                     )
                 )
                 continue
-            try:
-                day = _day(row[date_at])
-            except ValueError:
-                result.problems.append(
-                    RowProblem(
-                        line,
-                        f"{sheet}: {raw_header[date_at]}",
-                        f"“{_text(row[date_at])}” is not a date (expected MM/DD/YYYY).",
-                    )
-                )
+            day = sheet.day(row, line, date_at, result.problems)
+            if day is None:
                 continue
             kind_text = norm(_text(row[kind_at])) if kind_at is not None else ""
-            result.posts.append(
+            posts.add(
                 ParsedPost(
                     external_id=match.group(1),
                     published_at=_published(match.group(1), day),
                     text=_text(row[title_at]),
                     kind=KINDS.get(kind_text, "other" if kind_text else "post"),
                     link=link,
-                    metrics=_metrics(
-                        sheet, raw_header, header, row, line, POST_METRICS, result.problems
-                    ),
+                    metrics=sheet.metrics(row, line, POST_METRICS, result.problems),
                     line=line,
                 )
             )
 
     @staticmethod
-    def _daily(
-        result: ParseResult,
-        sheet: str,
-        raw_header: list[str],
-        header: list[str],
-        body: list[tuple[int, list[Cell]]],
-    ) -> None:
-        date_at = header.index("date")
+    def _daily(result: ParseResult, sheet: Sheet) -> None:
+        date_at = sheet.header.index("date")
         seen: set[date] = set()
-        for line, row in body:
-            if not any(_text(c) for c in row):
-                continue
-            row = row + [None] * (len(header) - len(row))
-            try:
-                day = _day(row[date_at])
-            except ValueError:
-                result.problems.append(
-                    RowProblem(
-                        line,
-                        f"{sheet}: {raw_header[date_at]}",
-                        f"“{_text(row[date_at])}” is not a date (expected MM/DD/YYYY).",
-                    )
-                )
-                continue
-            if day in seen:
-                result.problems.append(
-                    RowProblem(
-                        line,
-                        None,
-                        f"{day.isoformat()} appears more than once; this row is skipped.",
-                    )
-                )
-                continue
-            seen.add(day)
-            metrics = _metrics(sheet, raw_header, header, row, line, DAILY_METRICS, result.problems)
-            result.observations.extend(
-                ParsedObservation(day=day, metric=k, value=v, line=line) for k, v in metrics.items()
-            )
+        for line, row in sheet.rows(result.problems):
+            day = sheet.day(row, line, date_at, result.problems)
+            if day is not None:
+                metrics = sheet.metrics(row, line, DAILY_METRICS, result.problems)
+                add_day(result, seen, day, metrics, line, sheet.column(date_at))
 
 
 IMPORTERS: list[Importer] = [LinkedInPageContent()]

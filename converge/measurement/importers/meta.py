@@ -1,4 +1,4 @@
-"""Meta Business Suite exports (Facebook Page and Instagram). Pure Python, no Django.
+"""Meta Business Suite exports (Facebook Page and Instagram). Pure functions, no database.
 
 Formats:
 
@@ -20,10 +20,14 @@ Mapping decisions:
   shares`` → ``engagements``; ``Reactions``/``Likes`` → ``likes``; ``Visits``/``profile visits``
   → ``profile_visits``; ``3-second video views`` → ``video_views``; ``Seconds viewed`` →
   ``watch_time_minutes`` (÷ 60).
-* ``Follows`` (the chart and the Instagram per-post column) counts new follows only, never
-  unfollows (no value in the real files is negative), so it is not ``net_follower_growth``
-  and no catalogue key fits: a Follows chart is recognised and reported as one problem with
-  nothing imported. ``Total clicks`` has no catalogue key either and is ignored.
+* ``Follows`` charts count new follows only, never unfollows (no value in the real files is
+  negative), so they are not ``net_follower_growth``: they are imported as
+  ``new_followers`` (gross new follows). ``IG_FOLLOWS.csv`` leaves out the days without a
+  follow; no observation is made for them (a missing day is not a zero the file states).
+  The Instagram per-post ``Follows`` column is ignored (``new_followers`` is a channel's
+  daily figure). ``Total clicks`` has no catalogue key and is ignored.
+* ``Audience.csv`` and ``Top content formats.csv``: see ``MetaAudience`` and
+  ``MetaTopContentFormats`` for what is imported from them and why.
 """
 
 from __future__ import annotations
@@ -34,22 +38,34 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from converge.measurement.importers.base import (
     FormatError,
+    Importer,
     ParsedPost,
     ParseResult,
     RowProblem,
 )
-from converge.measurement.importers.x import (
+from converge.measurement.importers.tabular import (
+    Described,
     Table,
     add_day,
+    add_posts,
     check_id,
     column_map,
+    day_problem,
     decode,
     decode_head,
+    file_stem,
     first_record,
+    guess_delimiter,
+    looks_like_header,
     norm,
+    not_a_number,
     number,
+    pasted_problem,
     read_metrics,
     read_table,
     records,
@@ -86,8 +102,8 @@ KINDS = {
     "ig story": "story",
     "stories": "story",
 }
-# Chart titles, most specific first; None = recognised but without a catalogue key.
-TITLES: tuple[tuple[str, str | None], ...] = (
+# Chart titles, most specific first.
+TITLES: tuple[tuple[str, str], ...] = (
     ("link clicks", "link_clicks"),
     ("visits", "profile_visits"),
     ("interactions", "engagements"),
@@ -95,12 +111,15 @@ TITLES: tuple[tuple[str, str | None], ...] = (
     ("reach", "reach"),
     ("views", "impressions"),
     ("impressions", "impressions"),
-    ("follows", None),
+    ("follows", "new_followers"),
 )
-CHART_WHAT = (
-    "a Meta Business Suite chart export (a title line such as Views, Reach, Content "
-    "interactions, Link clicks or Visits, then the columns Date and Primary)"
-)
+
+
+def chart_what() -> str:
+    return _(
+        "a Meta Business Suite chart export (a title line such as Views, Reach, Content "
+        "interactions, Link clicks, Visits or Follows, then the columns Date and Primary)"
+    )
 
 
 def unwrap(text: str) -> str:
@@ -113,7 +132,8 @@ def unwrap(text: str) -> str:
 
 
 def head_names(head: bytes) -> list[str]:
-    return [norm(c) for c in first_record(unwrap(decode_head(head)))]
+    text = unwrap(decode_head(head))
+    return [norm(c) for c in first_record(text, guess_delimiter(text.split("\n", 1)[0]))]
 
 
 def publish_time(raw: str) -> datetime:
@@ -126,7 +146,7 @@ def publish_time(raw: str) -> datetime:
 class _MetaPosts:
     key = ""
     platform = ""
-    description = ""
+    description = Described("")
     what = ""
     id_columns: tuple[str, ...] = ()
     handle_column = ""
@@ -140,19 +160,24 @@ class _MetaPosts:
     def parse(self, data: bytes, filename: str) -> ParseResult:
         result = ParseResult(format=self.key, platform=self.platform)
         text = unwrap(decode(data))
-        names = [norm(c) for c in first_record(text)]
+        delimiter = guess_delimiter(text.split("\n", 1)[0])  # ; after an Excel re-save
+        names = [norm(c) for c in first_record(text, delimiter)]
         id_column = next((c for c in self.id_columns if c in names), self.id_columns[0])
         table = read_table(
             text,
             required=(id_column, "publish time"),
-            what=self.what,
+            what=_(self.what),
             problems=result.problems,
+            delimiter=delimiter,
         )
         columns = column_map(table, POST_METRICS)
-        for line, row in table.rows:
-            post = self._post(table, row, line, id_column, columns, result.problems)
-            if post is not None:
-                result.posts.append(post)
+        add_posts(
+            result,
+            table,
+            lambda row, line: self._post(table, row, line, id_column, columns, result.problems),
+            table.raw_header[table.header.index(id_column)],
+            "Publish time",
+        )
         result.handle = next(
             (h for _, r in table.rows if (h := table.cell(r, self.handle_column))), ""
         )
@@ -169,8 +194,8 @@ class _MetaPosts:
     ) -> ParsedPost | None:
         raw_id, comment = table.cell(row, id_column), table.cell(row, "data comment")
         if not raw_id and comment:
-            message = f"Meta gave no details for this row (“{comment}”), so it is skipped."
-            problems.append(RowProblem(line, "Data comment", message))
+            message = _("Meta gave no details for this row (“%(comment)s”), so it is skipped.")
+            problems.append(RowProblem(line, "Data comment", message % {"comment": comment}))
             return None
         post_id = check_id(raw_id, line, table.raw_header[table.header.index(id_column)], problems)
         if post_id is None:
@@ -179,8 +204,7 @@ class _MetaPosts:
         try:
             published = publish_time(raw_time)
         except ValueError:
-            message = f"“{raw_time}” is not a publish time (expected MM/DD/YYYY HH:MM)."
-            problems.append(RowProblem(line, "Publish time", message))
+            problems.append(day_problem(line, "Publish time", raw_time, "MM/DD/YYYY HH:MM"))
             return None
         metrics = read_metrics(table, row, line, columns, problems)
         seconds = metrics.pop("seconds", None)
@@ -207,11 +231,14 @@ class MetaFacebookPosts(_MetaPosts):
 
     key = "meta_facebook_posts"
     platform = "facebook"
-    description = (
-        "Meta Business Suite Facebook content export (<Mon-DD-YYYY>_<Mon-DD-YYYY>_<id>.csv): "
-        "columns Post ID (or Video asset ID), Page ID, Publish time, Views, Reach, …"
+    description = Described(
+        gettext_noop(
+            "Meta Business Suite Facebook content export "
+            "(<Mon-DD-YYYY>_<Mon-DD-YYYY>_<id>.csv): columns Post ID (or Video asset ID), "
+            "Page ID, Publish time, Views, Reach, …"
+        )
     )
-    what = "a Meta Business Suite Facebook content export"
+    what = gettext_noop("a Meta Business Suite Facebook content export")
     id_columns = ("post id", "video asset id")
     handle_column = "page name"
 
@@ -223,11 +250,13 @@ class MetaFacebookPosts(_MetaPosts):
 class MetaInstagramPosts(_MetaPosts):
     key = "meta_instagram_posts"
     platform = "instagram"
-    description = (
-        "Meta Business Suite Instagram content export: columns Post ID, Account ID, "
-        "Account username, Publish time, Post type, Views, Reach, Likes, …"
+    description = Described(
+        gettext_noop(
+            "Meta Business Suite Instagram content export: columns Post ID, Account ID, "
+            "Account username, Publish time, Post type, Views, Reach, Likes, …"
+        )
     )
-    what = "a Meta Business Suite Instagram content export"
+    what = gettext_noop("a Meta Business Suite Instagram content export")
     id_columns = ("post id",)
     handle_column = "account username"
 
@@ -238,6 +267,10 @@ class MetaInstagramPosts(_MetaPosts):
 # --- per-metric daily chart exports -------------------------------------------------------
 
 
+def _is_chart_header(line: str, delimiter: str) -> bool:
+    return [norm(c) for c in first_record(line, delimiter) if c.strip()] == ["date", "primary"]
+
+
 def chart_layout(text: str) -> tuple[int, str, str]:
     """(index of the title line, title, delimiter) of a chart export; FormatError if the
     text is not one."""
@@ -246,30 +279,31 @@ def chart_layout(text: str) -> tuple[int, str, str]:
     if lines and lines[0].strip().lower().startswith("sep="):
         start, delimiter = 1, lines[0].strip()[4:5] or ","
     if len(lines) < start + 2:
-        raise FormatError(f"The file is too short; expected {CHART_WHAT}.")
+        raise FormatError(_("The file is too short; expected %(what)s.") % {"what": chart_what()})
     header_line = lines[start + 1]
-    if not delimiter:
-        delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    header = [norm(c) for c in first_record(header_line, delimiter) if c.strip()]
-    if header != ["date", "primary"]:
-        raise FormatError(f"This is not {CHART_WHAT}.")
+    delimiter = delimiter or guess_delimiter(header_line)
+    if not _is_chart_header(header_line, delimiter):
+        raise FormatError(_("This is not %(what)s.") % {"what": chart_what()})
     title = next((c.strip() for c in first_record(lines[start], delimiter) if c.strip()), "")
     return start, title, delimiter
 
 
-def chart_metric(title: str) -> str | None:
+def chart_metric(title: str) -> str:
     name = norm(title)
     for words, key in TITLES:
         if words in name:
             return key
     raise FormatError(
-        f"The chart “{title}” cannot be imported; expected Views, Viewers, Reach, Content "
-        "interactions, Link clicks or Visits."
+        _(
+            "The chart “%(title)s” cannot be imported; expected Views, Viewers, Reach, Content "
+            "interactions, Link clicks, Visits or Follows."
+        )
+        % {"title": title}
     )
 
 
 def is_instagram(title: str, filename: str) -> bool:
-    stem = filename.rsplit("/", 1)[-1].upper()
+    stem = file_stem(filename).upper()
     return "instagram" in title.lower() or bool(re.match(r"IG[ _-]", stem))
 
 
@@ -278,10 +312,40 @@ def chart_day(raw: str) -> date:
     return date.fromisoformat(raw.strip()[:10])
 
 
+def chart_rows(
+    result: ParseResult, metric: str, body: str, delimiter: str, first_line: int
+) -> None:
+    """The ``Date``/``Primary`` rows of one chart; the header of an export pasted below
+    them ends the chart with a problem."""
+    seen: set[date] = set()
+    for line, row in records(body, result.problems, delimiter, first_line=first_line):
+        if not any(c.strip() for c in row):
+            continue
+        if looks_like_header(row, delimiter):
+            result.problems.append(pasted_problem(line, row))
+            return
+        if len(row) < 2 or not row[1].strip():
+            message = _("The value is missing; the file may be cut off.")
+            result.problems.append(RowProblem(line, "Primary", message))
+            continue
+        try:
+            day = chart_day(row[0])
+        except ValueError:
+            result.problems.append(day_problem(line, "Date", row[0].strip(), "2025-10-31T00:00:00"))
+            continue
+        try:
+            value = number(row[1])
+        except (ArithmeticError, ValueError):
+            result.problems.append(not_a_number(line, "Primary", row[1]))
+            continue
+        if value is not None:
+            add_day(result, seen, day, {metric: value}, line, "Date")
+
+
 class _MetaChart:
     key = ""
     platform = ""
-    description = ""
+    description = Described("")
     instagram = False
 
     def sniff(self, head: bytes, filename: str) -> bool:
@@ -296,60 +360,137 @@ class _MetaChart:
         text = decode(data)
         start, title, delimiter = chart_layout(text)
         metric = chart_metric(title)
-        if metric is None:
-            message = (
-                f"“{title}” counts new follows without unfollows; Converge records net "
-                "follower growth only, so nothing in this file was imported."
-            )
-            result.problems.append(RowProblem(start + 1, None, message))
-            return result
         body = "\n".join(text.splitlines()[start + 2 :])
-        seen: set[date] = set()
-        for line, row in records(body, result.problems, delimiter, first_line=start + 3):
-            self._row(result, seen, metric, line, row)
+        chart_rows(result, metric, body, delimiter, first_line=start + 3)
         return result
-
-    @staticmethod
-    def _row(result: ParseResult, seen: set[date], metric: str, line: int, row: list[str]) -> None:
-        if not any(c.strip() for c in row):
-            return
-        if len(row) < 2 or not row[1].strip():
-            message = "The value is missing; the file may be cut off."
-            result.problems.append(RowProblem(line, "Primary", message))
-            return
-        try:
-            day = chart_day(row[0])
-        except ValueError:
-            message = f"“{row[0].strip()}” is not a date (expected 2025-10-31T00:00:00)."
-            result.problems.append(RowProblem(line, "Date", message))
-            return
-        try:
-            value = number(row[1])
-        except (ArithmeticError, ValueError):
-            message = f"“{row[1].strip()}” is not a number."
-            result.problems.append(RowProblem(line, "Primary", message))
-            return
-        if value is not None:
-            add_day(result, seen, day, {metric: value}, line)
 
 
 class MetaFacebookDaily(_MetaChart):
     key = "meta_facebook_daily"
     platform = "facebook"
-    description = (
-        "Meta Business Suite Facebook chart export (Views.csv, Reach.csv, Visits.csv, …): "
-        "a sep=, line, a title line, then columns Date and Primary"
+    description = Described(
+        gettext_noop(
+            "Meta Business Suite Facebook chart export (Views.csv, Reach.csv, Visits.csv, "
+            "Follows.csv, …): a sep=, line, a title line, then columns Date and Primary"
+        )
     )
 
 
 class MetaInstagramDaily(_MetaChart):
     key = "meta_instagram_daily"
     platform = "instagram"
-    description = (
-        "Meta Business Suite Instagram chart export (IG_REACH.csv, IG VIEWS.csv, …): a sep=, "
-        "line, a title line, then columns Date and Primary"
+    description = Described(
+        gettext_noop(
+            "Meta Business Suite Instagram chart export (IG_REACH.csv, IG VIEWS.csv, …): a "
+            "sep=, line, a title line, then columns Date and Primary"
+        )
     )
     instagram = True
 
 
-IMPORTERS = [MetaFacebookPosts(), MetaInstagramPosts(), MetaFacebookDaily(), MetaInstagramDaily()]
+# --- the audience page and the content-format summary ----------------------------------------
+
+AUDIENCE_SECTIONS = ("age & gender", "top towns/cities", "top countries", "top cities")
+
+
+class MetaAudience:
+    """``Audience.csv``: age & gender, top towns/cities and top countries (shares of the
+    audience at the time of export), a Follows chart, then top Pages the audience also
+    follows. Only the Follows chart is a daily figure: it is imported as ``new_followers``.
+    The other sections have no day and no catalogue key, and an Excel re-save often turns
+    their percentages into dates (``3.апр``), so they are skipped; a file with no Follows
+    section is rejected with a message that says so."""
+
+    key = "meta_audience"
+    platform = "facebook"
+    description = Described(
+        gettext_noop(
+            "Meta Business Suite audience export (Audience.csv): sections Age & gender, Top "
+            "towns/cities, Top countries and a Follows chart (Date, Primary)"
+        )
+    )
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        text = decode_head(head)
+        lines = text.splitlines()
+        if not lines:
+            return False
+        first = first_record(lines[0], guess_delimiter(lines[0]))
+        return bool(first) and norm(first[0]) in AUDIENCE_SECTIONS
+
+    def parse(self, data: bytes, filename: str) -> ParseResult:
+        text = decode(data)
+        lines = text.splitlines()
+        delimiter = guess_delimiter(lines[0]) if lines else ","
+        for index in range(1, len(lines)):
+            if not _is_chart_header(lines[index], delimiter):
+                continue
+            title = next((c.strip() for c in first_record(lines[index - 1], delimiter)), "")
+            if chart_metric(title) != "new_followers":
+                continue
+            result = ParseResult(
+                format=self.key,
+                platform="instagram" if is_instagram(title, filename) else self.platform,
+            )
+            section = lines[index + 1 :]
+            end = next((n for n, ln in enumerate(section) if not ln.strip(delimiter + " ")), None)
+            body = "\n".join(section[:end])  # up to the next section (Top Pages …)
+            chart_rows(result, "new_followers", body, delimiter, first_line=index + 2)
+            return result
+        raise FormatError(
+            _(
+                "This Meta audience export has no Follows chart (a Follows line, then the "
+                "columns Date and Primary). The rest of it, the audience's age & gender, towns "
+                "and countries, are shares at the time of export, not daily figures, and "
+                "Converge does not import them. For daily figures import the chart exports "
+                "instead, such as Follows.csv, Reach.csv or Views.csv."
+            )
+        )
+
+
+class MetaTopContentFormats:
+    """``Top content formats.csv``: views, content interactions and published content per
+    format (Reels, Photos, Links…) summed over the whole period, with no day and no post.
+    Converge stores daily figures and posts, so the file is recognised and rejected with a
+    message naming the content export, which holds every post with its type, views and
+    interactions and so gives the same split."""
+
+    key = "meta_top_content_formats"
+    platform = "facebook"
+    description = Described(
+        gettext_noop(
+            "Meta Business Suite Top content formats.csv: sections Views, Content "
+            "interactions and Published content, one column per format (Reels, Photos, …)"
+        )
+    )
+    formats = {"reels", "photos", "multi-photo", "links", "text", "stories", "others", "videos"}
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        lines = decode_head(head).splitlines()
+        if len(lines) < 2:
+            return False
+        delimiter = guess_delimiter(lines[1])
+        title = [norm(c) for c in first_record(lines[0], delimiter) if c.strip()]
+        names = {norm(c) for c in first_record(lines[1], delimiter) if c.strip()}
+        return len(title) == 1 and len(names) >= 2 and names <= self.formats
+
+    def parse(self, data: bytes, filename: str) -> ParseResult:
+        raise FormatError(
+            _(
+                "This is Meta's Top content formats summary: views and interactions per "
+                "content format added up over the whole period, with no days and no posts, "
+                "so Converge cannot store it. Import the content export "
+                "(<Mon-DD-YYYY>_<Mon-DD-YYYY>_<id>.csv) instead: it has every post with its "
+                "type, views and interactions."
+            )
+        )
+
+
+IMPORTERS: list[Importer] = [
+    MetaFacebookPosts(),
+    MetaInstagramPosts(),
+    MetaFacebookDaily(),
+    MetaInstagramDaily(),
+    MetaAudience(),
+    MetaTopContentFormats(),
+]

@@ -1,4 +1,4 @@
-"""TikTok analytics downloads. Pure Python, no Django.
+"""TikTok analytics downloads. Pure functions, no database.
 
 Two families:
 
@@ -33,11 +33,15 @@ Mapping decisions:
   people a day) → ``reach``; ``Add to Favorites`` → ``saves``; ``Leads submission`` →
   ``leads``.
 * ``Followers``/``Total followers`` → ``followers``; ``Difference in followers from previous
-  day`` and ``Net growth`` → ``net_follower_growth``. ``New followers`` alone is gross (no
-  unfollows) and is ignored, as are ``New``/``Returning Viewers``, ``Engaged audience`` and
-  ``Phone number clicks``: no catalogue key fits them.
-* ``FollowerActivity.csv`` (followers online by hour), ``FollowerGender.csv`` and
-  ``FollowerTopTerritories.csv`` (distributions) have no catalogue key and are not imported.
+  day`` and ``Net growth`` → ``net_follower_growth``; ``New followers`` (gross, no
+  unfollows) → ``new_followers``. ``New``/``Returning Viewers``, ``Engaged audience``,
+  ``Lost followers`` (implied by the two above) and ``Phone number clicks`` are ignored.
+* ``FollowerActivity.csv`` (followers online in each hour of the last week: when to post,
+  not a daily figure, and hours cannot be added up into a day), ``FollowerGender.csv`` and
+  ``FollowerTopTerritories.csv`` (shares of the audience at download time, with no day) are
+  recognised and **rejected** with a message that says what the file is and to import
+  ``FollowerHistory.csv`` for daily followers: Converge stores daily figures and posts, not
+  audience distributions.
 """
 
 from __future__ import annotations
@@ -45,20 +49,31 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from converge.measurement.importers.base import (
+    FormatError,
     Importer,
     ParsedPost,
     ParseResult,
     RowProblem,
 )
-from converge.measurement.importers.x import (
+from converge.measurement.importers.tabular import (
+    CsvFormat,
+    Described,
     Table,
     add_day,
-    decode,
+    add_posts,
+    column_map,
+    daily_rows,
+    day_problem,
+    has_columns,
+    no_values_problem,
     number,
-    read_table,
+    read_metrics,
     sniff_header,
 )
 
@@ -137,9 +152,7 @@ def assign_years(
         try:
             parsed.append((line, raw, month_day(raw)))
         except ValueError:
-            problems.append(
-                RowProblem(line, "Date", f"“{raw}” is not a date (expected “February 28”).")
-            )
+            problems.append(day_problem(line, "Date", raw, "“February 28”"))
     days: dict[int, date] = {}
     if not parsed:
         return days
@@ -152,7 +165,13 @@ def assign_years(
         try:
             days[line] = date(year, month, day)
         except ValueError:
-            problems.append(RowProblem(line, "Date", f"“{raw}” is not a date in {year}."))
+            problems.append(
+                RowProblem(
+                    line,
+                    "Date",
+                    _("“%(value)s” is not a date in %(year)s.") % {"value": raw, "year": year},
+                )
+            )
     return days
 
 
@@ -166,22 +185,13 @@ def value(raw: str) -> Decimal | None:
 def metrics_of(
     table: Table, row: list[str], line: int, names: dict[str, str], problems: list[RowProblem]
 ) -> dict[str, Decimal]:
-    found: dict[str, Decimal] = {}
-    for index, name in enumerate(table.header):
-        key = names.get(name)
-        if key is None or key in found:
-            continue
-        raw = row[index]
-        try:
-            parsed = value(raw)
-        except (InvalidOperation, ValueError):
-            problems.append(
-                RowProblem(line, table.raw_header[index], f"“{raw.strip()}” is not a number.")
-            )
-            continue
-        if parsed is not None:
-            found[key] = parsed
-    return found
+    return read_metrics(table, row, line, column_map(table, names), problems, value)
+
+
+def not_a_link(line: int, link: str) -> RowProblem:
+    return RowProblem(
+        line, "Video link", _("“%(link)s” is not a TikTok video link.") % {"link": link}
+    )
 
 
 def video_time(video_id: str, day: date) -> datetime:
@@ -196,28 +206,24 @@ def _today() -> date:
     return datetime.now(tz=UTC).date()
 
 
-class _Daily:
-    """A Studio daily file: ``Date`` (no year) plus metric columns."""
+class _Columns(CsvFormat):
+    """A TikTok daily file told by its columns, the first one being ``Date``."""
 
-    key = ""
     platform = "tiktok"
-    description = ""
-    required: tuple[str, ...] = ()
     names: dict[str, str] = {}
-    what = ""
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        return has_columns(head, self.required, first="date", excluded=self.excluded)
+
+
+class _Daily(_Columns):
+    """A Studio daily file: ``Date`` (no year) plus metric columns."""
 
     def __init__(self, today: Callable[[], date] = _today) -> None:
         self.today = today
 
-    def sniff(self, head: bytes, filename: str) -> bool:
-        header = sniff_header(head)
-        return bool(header) and header[0] == "date" and all(n in header for n in self.required)
-
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data), required=self.required, what=self.what, problems=result.problems
-        )
+        result, table = self.start(data)
         days = assign_years(
             [(line, table.cell(row, "date")) for line, row in table.rows],
             filename,
@@ -226,17 +232,21 @@ class _Daily:
         )
         seen: set[date] = set()
         for line, row in table.rows:
-            if line in days:
+            if line in days and not any(c.strip() for c in row[1:]):
+                result.problems.append(no_values_problem(line))
+            elif line in days:
                 metrics = metrics_of(table, row, line, self.names, result.problems)
-                add_day(result, seen, days[line], metrics, line)
+                add_day(result, seen, days[line], metrics, line, "Date")
         return result
 
 
 class TikTokOverview(_Daily):
     key = "tiktok_overview"
-    description = (
-        "TikTok Studio Overview.csv: columns Date (no year), Video Views, Profile Views, Likes, "
-        "Comments, Shares."
+    description = Described(
+        gettext_noop(
+            "TikTok Studio Overview.csv: columns Date (no year), Video Views, Profile Views, "
+            "Likes, Comments, Shares."
+        )
     )
     required = ("date", "video views", "profile views")
     names = {
@@ -246,46 +256,86 @@ class TikTokOverview(_Daily):
         "comments": "comments",
         "shares": "shares",
     }
-    what = "a TikTok Studio Overview.csv"
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        return super().sniff(head, filename) and "reached audience" not in sniff_header(head)
+    what = gettext_noop("a TikTok Studio Overview.csv")
+    excluded = ("reached audience",)
 
 
 class TikTokViewers(_Daily):
     key = "tiktok_viewers"
-    description = (
-        "TikTok Studio Viewers.csv: columns Date (no year), Total Viewers, New Viewers, "
-        "Returning Viewers."
+    description = Described(
+        gettext_noop(
+            "TikTok Studio Viewers.csv: columns Date (no year), Total Viewers, New Viewers, "
+            "Returning Viewers."
+        )
     )
     required = ("date", "total viewers")
     names = {"total viewers": "reach"}
-    what = "a TikTok Studio Viewers.csv"
+    what = gettext_noop("a TikTok Studio Viewers.csv")
 
 
 class TikTokFollowerHistory(_Daily):
     key = "tiktok_follower_history"
-    description = (
-        "TikTok Studio FollowerHistory.csv: columns Date (no year), Followers, Difference in "
-        "followers from previous day."
+    description = Described(
+        gettext_noop(
+            "TikTok Studio FollowerHistory.csv: columns Date (no year), Followers, Difference in "
+            "followers from previous day."
+        )
     )
     required = ("date", "followers", "difference in followers from previous day")
     names = {
         "followers": "followers",
         "difference in followers from previous day": "net_follower_growth",
     }
-    what = "a TikTok Studio FollowerHistory.csv"
+    what = gettext_noop("a TikTok Studio FollowerHistory.csv")
 
 
-class TikTokContent:
+def video_posts(
+    result: ParseResult,
+    table: Table,
+    names: dict[str, str],
+    posted: Callable[[list[str], str], date],
+    expected: str,
+) -> None:
+    """A post per row: the id from ``Video link``, the day from ``posted(row, Post time)``."""
+
+    def post(row: list[str], line: int) -> ParsedPost | None:
+        link = table.cell(row, "video link")
+        match = VIDEO_IN_LINK.search(link)
+        if match is None:
+            result.problems.append(not_a_link(line, link))
+            return None
+        raw = table.cell(row, "post time")
+        try:
+            day = posted(row, raw)
+        except ValueError:
+            result.problems.append(day_problem(line, "Post time", raw, expected))
+            return None
+        return ParsedPost(
+            external_id=match.group(2),
+            published_at=video_time(match.group(2), day),
+            text=table.cell(row, "video title"),
+            kind="video",
+            link=link,
+            metrics=metrics_of(table, row, line, names, result.problems),
+            line=line,
+        )
+
+    add_posts(result, table, post, "Video link", "Post time")
+    result.handle = _handle(p.link for p in result.posts)
+
+
+class TikTokContent(CsvFormat):
     """``Content.csv`` (and the numbered re-downloads): recent videos, lifetime totals."""
 
     key = "tiktok_content"
     platform = "tiktok"
-    description = (
-        "TikTok Studio Content.csv: columns Time, Video title, Video link, Post time (no year), "
-        "Total likes, Total comments, Total shares, Total views."
+    description = Described(
+        gettext_noop(
+            "TikTok Studio Content.csv: columns Time, Video title, Video link, Post time "
+            "(no year), Total likes, Total comments, Total shares, Total views."
+        )
     )
+    what = gettext_noop("a TikTok Studio Content.csv")
     required = ("time", "video link", "post time")
     names = {
         "total likes": "likes",
@@ -297,64 +347,18 @@ class TikTokContent:
     def __init__(self, today: Callable[[], date] = _today) -> None:
         self.today = today
 
-    def sniff(self, head: bytes, filename: str) -> bool:
-        header = sniff_header(head)
-        return all(n in header for n in self.required)
-
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=self.required,
-            what="a TikTok Studio Content.csv",
-            problems=result.problems,
-        )
+        result, table = self.start(data)
         today = self.today()
-        for line, row in table.rows:
-            post = self._post(table, row, line, filename, today, result.problems)
-            if post is not None:
-                result.posts.append(post)
-        result.handle = _handle(p.link for p in result.posts)
-        return result
 
-    def _post(
-        self,
-        table: Table,
-        row: list[str],
-        line: int,
-        filename: str,
-        today: date,
-        problems: list[RowProblem],
-    ) -> ParsedPost | None:
-        link = table.cell(row, "video link")
-        match = VIDEO_IN_LINK.search(link)
-        if match is None:
-            problems.append(RowProblem(line, "Video link", f"“{link}” is not a TikTok video link."))
-            return None
-        exported = self._exported(table.cell(row, "time"), filename, today)
-        raw = table.cell(row, "post time")
-        try:
+        def posted(row: list[str], raw: str) -> date:
+            exported = self._exported(table.cell(row, "time"), filename, today)
             month, day = month_day(raw)
-            year = (
-                exported.year
-                if (month, day) <= (exported.month, exported.day)
-                else (exported.year - 1)
-            )
-            posted = date(year, month, day)
-        except ValueError:
-            problems.append(
-                RowProblem(line, "Post time", f"“{raw}” is not a date (expected “July 16”).")
-            )
-            return None
-        return ParsedPost(
-            external_id=match.group(2),
-            published_at=video_time(match.group(2), posted),
-            text=table.cell(row, "video title"),
-            kind="video",
-            link=link,
-            metrics=metrics_of(table, row, line, self.names, problems),
-            line=line,
-        )
+            late = (month, day) > (exported.month, exported.day)
+            return date(exported.year - 1 if late else exported.year, month, day)
+
+        video_posts(result, table, self.names, posted, "“July 16”")
+        return result
 
     @staticmethod
     def _exported(raw: str, filename: str, today: date) -> date:
@@ -383,43 +387,27 @@ def parse_slash_day(raw: str) -> date:
     raise ValueError(raw)
 
 
-class _BusinessDaily:
-    key = ""
-    platform = "tiktok"
-    description = ""
-    required: tuple[str, ...] = ()
-    names: dict[str, str] = {}
-    what = ""
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        header = sniff_header(head)
-        return bool(header) and header[0] == "date" and all(n in header for n in self.required)
-
+class _BusinessDaily(_Columns):
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data), required=self.required, what=self.what, problems=result.problems
+        result, table = self.start(data)
+        daily_rows(
+            result,
+            table,
+            parse_slash_day,
+            "Date",
+            "2025/10/31",
+            lambda row, line: metrics_of(table, row, line, self.names, result.problems),
         )
-        seen: set[date] = set()
-        for line, row in table.rows:
-            raw = table.cell(row, "date")
-            try:
-                day = parse_slash_day(raw)
-            except ValueError:
-                result.problems.append(
-                    RowProblem(line, "Date", f"“{raw}” is not a date (expected 2025/10/31).")
-                )
-                continue
-            metrics = metrics_of(table, row, line, self.names, result.problems)
-            add_day(result, seen, day, metrics, line)
         return result
 
 
 class TikTokBusinessDaily(_BusinessDaily):
     key = "tiktok_business_daily"
-    description = (
-        "TikTok business-account daily export (TIKTOK_RAW.csv): columns Date (2025/10/31), "
-        "Video views, Reached audience, Profile views, Likes, Shares, Comments, …, Net growth."
+    description = Described(
+        gettext_noop(
+            "TikTok business-account daily export (TIKTOK_RAW.csv): columns Date (2025/10/31), "
+            "Video views, Reached audience, Profile views, Likes, Shares, Comments, …, Net growth."
+        )
     )
     required = ("date", "video views", "reached audience")
     names = {
@@ -431,32 +419,40 @@ class TikTokBusinessDaily(_BusinessDaily):
         "comments": "comments",
         "leads submission": "leads",
         "net growth": "net_follower_growth",
+        "new followers": "new_followers",
     }
-    what = "a TikTok business-account daily export"
+    what = gettext_noop("a TikTok business-account daily export")
 
 
 class TikTokBusinessAudience(_BusinessDaily):
     key = "tiktok_business_audience"
-    description = (
-        "TikTok business-account audience export (TIKTOK_AUDIENCE_RAW.csv): columns Date, "
-        "New followers, Total followers, Reached audience, Engaged audience."
+    description = Described(
+        gettext_noop(
+            "TikTok business-account audience export (TIKTOK_AUDIENCE_RAW.csv): columns Date, "
+            "New followers, Total followers, Reached audience, Engaged audience."
+        )
     )
     required = ("date", "total followers", "reached audience")
-    names = {"total followers": "followers", "reached audience": "reach"}
-    what = "a TikTok business-account audience export"
+    names = {
+        "total followers": "followers",
+        "reached audience": "reach",
+        "new followers": "new_followers",
+    }
+    what = gettext_noop("a TikTok business-account audience export")
+    excluded = ("video views",)
 
-    def sniff(self, head: bytes, filename: str) -> bool:
-        return super().sniff(head, filename) and "video views" not in sniff_header(head)
 
-
-class TikTokBusinessVideos:
+class TikTokBusinessVideos(CsvFormat):
     key = "tiktok_business_videos"
     platform = "tiktok"
-    description = (
-        "TikTok business-account video export (TIKTOK_VIDEO_RAW.csv): columns Video title, "
-        "Video link, Post time (2025/10/31 18:19:10), Video views, Likes, Comments, Shares, "
-        "Add to Favorites."
+    description = Described(
+        gettext_noop(
+            "TikTok business-account video export (TIKTOK_VIDEO_RAW.csv): columns Video "
+            "title, Video link, Post time (2025/10/31 18:19:10), Video views, Likes, "
+            "Comments, Shares, Add to Favorites."
+        )
     )
+    what = gettext_noop("a TikTok business-account video export")
     required = ("video link", "post time", "video views")
     names = {
         "video views": "video_views",
@@ -465,50 +461,74 @@ class TikTokBusinessVideos:
         "shares": "shares",
         "add to favorites": "saves",
     }
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        header = sniff_header(head)
-        return all(n in header for n in self.required) and "time" not in header
+    excluded = ("time",)
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=self.required,
-            what="a TikTok business-account video export",
-            problems=result.problems,
+        result, table = self.start(data)
+        video_posts(
+            result,
+            table,
+            self.names,
+            lambda row, raw: parse_slash_day(raw),
+            "2025/10/31 18:19:10",
         )
-        for line, row in table.rows:
-            link = table.cell(row, "video link")
-            match = VIDEO_IN_LINK.search(link)
-            if match is None:
-                result.problems.append(
-                    RowProblem(line, "Video link", f"“{link}” is not a TikTok video link.")
-                )
-                continue
-            raw = table.cell(row, "post time")
-            try:
-                day = parse_slash_day(raw)
-            except ValueError:
-                result.problems.append(
-                    RowProblem(
-                        line, "Post time", f"“{raw}” is not a date (expected 2025/10/31 18:19:10)."
-                    )
-                )
-                continue
-            result.posts.append(
-                ParsedPost(
-                    external_id=match.group(2),
-                    published_at=video_time(match.group(2), day),
-                    text=table.cell(row, "video title"),
-                    kind="video",
-                    link=link,
-                    metrics=metrics_of(table, row, line, self.names, result.problems),
-                    line=line,
-                )
-            )
-        result.handle = _handle(p.link for p in result.posts)
         return result
+
+
+class TikTokFollowerBreakdown:
+    """``FollowerActivity.csv``, ``FollowerGender.csv`` and ``FollowerTopTerritories.csv``:
+    recognised so that the message says what they are, and rejected (see the module)."""
+
+    key = "tiktok_follower_breakdown"
+    platform = "tiktok"
+    description = Described(
+        gettext_noop(
+            "TikTok Studio follower breakdowns (FollowerActivity.csv, FollowerGender.csv, "
+            "FollowerTopTerritories.csv): not imported; FollowerHistory.csv has the daily "
+            "followers."
+        )
+    )
+    headers = (
+        ("date", "hour", "active followers"),
+        ("gender", "distribution"),
+        ("top territories", "distribution"),
+    )
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        return tuple(sniff_header(head)) in self.headers
+
+    def parse(self, data: bytes, filename: str) -> ParseResult:
+        header = tuple(sniff_header(data[:4096]))
+        if header == self.headers[0]:
+            what = _(
+                "TikTok's FollowerActivity.csv: how many followers were online in each hour "
+                "of the last week, a guide to when to post rather than a daily figure (the "
+                "same people are counted in many hours, so the hours cannot be added up "
+                "into a day)"
+            )
+        elif header == self.headers[1]:
+            what = _(
+                "TikTok's FollowerGender.csv: the share of followers by gender at the time "
+                "of the download, with no day"
+            )
+        elif header == self.headers[2]:
+            what = _(
+                "TikTok's FollowerTopTerritories.csv: the share of followers by country at "
+                "the time of the download, with no day"
+            )
+        else:
+            raise FormatError(
+                _("This is not a TikTok follower breakdown; expected %(what)s.")
+                % {"what": self.description}
+            )
+        raise FormatError(
+            _(
+                "This is %(what)s. Converge stores daily figures and posts, not audience "
+                "breakdowns, so nothing was imported. Import FollowerHistory.csv from the "
+                "same download for the daily follower count."
+            )
+            % {"what": what}
+        )
 
 
 IMPORTERS: list[Importer] = [
@@ -519,4 +539,5 @@ IMPORTERS: list[Importer] = [
     TikTokBusinessDaily(),
     TikTokBusinessAudience(),
     TikTokBusinessVideos(),
+    TikTokFollowerBreakdown(),
 ]

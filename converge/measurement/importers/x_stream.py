@@ -14,7 +14,7 @@ holds the two to each other on every real export in ``shared/data``):
   row importer, which knows every quirk, or — above the in-memory limit — reports it.
 
 Physical line numbers are kept exact: a row starts on the line after the previous row plus the
-line breaks inside its quoted cells. Pure: pyarrow, no Django."""
+line breaks inside its quoted cells. No database: pyarrow, and Django's gettext for messages."""
 
 from __future__ import annotations
 
@@ -26,10 +26,11 @@ from typing import BinaryIO
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from django.utils.translation import gettext as _
 
 from converge.measurement import staging
-from converge.measurement.importers import x
-from converge.measurement.importers.base import FormatError, ParsedPost, RowProblem
+from converge.measurement.importers import tabular, x
+from converge.measurement.importers.base import FormatError, ParsedPost, ParseResult, RowProblem
 
 BLOCK_SIZE = 8 << 20
 LINE_BREAKS = ("\n", "\r")
@@ -53,10 +54,14 @@ def _header(handle: BinaryIO) -> tuple[int, list[str]]:
             raise NeedsRowReader("not UTF-8") from None
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
+            if tabular.guess_delimiter(line) != ",":
+                raise NeedsRowReader("not comma-separated")
             cells = next(csv.reader([line]), [])
             if any(c.strip() for c in cells):
                 return number, cells
-    raise FormatError("The file is empty; expected an X tweet activity export.")
+    raise FormatError(
+        _("The file is empty; expected %(what)s.") % {"what": _(x.XTweetActivity.what)}
+    )
 
 
 def _line_breaks(column: pa.Array) -> pa.Array | None:
@@ -98,20 +103,31 @@ class TweetActivityStream:
     def batches(self) -> Iterator[pa.RecordBatch]:
         with self.path.open("rb") as handle:
             header_line, raw = _header(handle)
-            header = [x.norm(c) for c in raw]
+            header = [tabular.norm(c) for c in raw]
             missing = [n for n in self._importer.required if n not in header]
             if missing:
                 raise FormatError(
-                    "This is not an X tweet activity export: the column(s) "
-                    f"{', '.join(missing)} are missing."
+                    _("This is not %(what)s: the column(s) %(columns)s are missing.")
+                    % {"what": _(x.XTweetActivity.what), "columns": ", ".join(missing)}
                 )
-            self.table = x.Table(header, [c.strip().lstrip("\ufeff") for c in raw], [])
-            self.columns = x.column_map(self.table, x.LEGACY_METRICS)
+            self.raw = raw
+            self.table = tabular.Table(header, [c.strip().lstrip("\ufeff") for c in raw], [])
+            self.columns = tabular.column_map(self.table, x.LEGACY_METRICS)
+            self.posts = tabular.Posts(
+                ParseResult(format="", platform="", problems=self.problems), "Tweet id", "time"
+            )
+            self.latest = tabular.latest_day()
             self.vectorised = len(set(self.columns.values())) == len(self.columns)
             handle.seek(0)
             reader = self._reader(handle, header_line, len(header))
             next_line = header_line + 1
-            for batch in reader:
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except pa.ArrowInvalid as exc:  # e.g. not UTF-8 after the first block
+                    raise NeedsRowReader(str(exc)) from exc
                 if self._invalid:
                     raise NeedsRowReader(self._invalid)
                 out, next_line = self._batch(batch, next_line)
@@ -191,6 +207,13 @@ class TweetActivityStream:
         )
         if moments.null_count:
             return None
+        newest = pc.max(moments).as_py()
+        if newest is not None and newest.date() > self.latest:
+            return None
+        id_list = ids.to_pylist()
+        first = self.posts.first
+        if len(set(id_list)) != len(id_list) or not first.keys().isdisjoint(id_list):
+            return None
         fragments = []
         for index, key in sorted(self.columns.items(), key=lambda item: item[1]):
             text = pc.utf8_trim(batch.column(index), staging.WHITESPACE)
@@ -213,6 +236,7 @@ class TweetActivityStream:
         text = self._cell(batch, "tweet text")
         link = pc.utf8_slice_codeunits(self._cell(batch, "tweet permalink"), 0, staging.LINK_MAX)
         kind = pa.array(["post"] * batch.num_rows, pa.string())
+        first.update(zip(id_list, lines.to_pylist(), strict=True))
         return pa.RecordBatch.from_arrays(
             [
                 ids,
@@ -242,15 +266,19 @@ class TweetActivityStream:
         return pc.strftime(moments, format="%Y-%m-%dT%H:%M:%S+00:00")
 
     def _row_by_row(self, batch: pa.RecordBatch, lines: pa.Array) -> pa.RecordBatch:
-        posts: list[ParsedPost] = []
+        """The row importer's own rules, row by row (as ``read_table`` and ``add_posts``)."""
+        collected = self.posts.result.posts
+        start = len(collected)
         cells = [column.to_pylist() for column in batch.columns]
         for number, row in zip(lines.to_pylist(), zip(*cells, strict=True), strict=True):
             values = list(row)
-            if not any(c.strip() for c in values):
+            if not any(c.strip() for c in values) or values == self.raw:
                 continue
-            post = self._importer._post(self.table, values, number, self.columns, self.problems)
-            if post is not None:
-                posts.append(post)
+            self.posts.add(
+                self._importer.post(self.table, self.columns, values, number, self.problems)
+            )
+        posts: list[ParsedPost] = collected[start:]
+        del collected[start:]
         return staging.posts_batch(posts)
 
 

@@ -1,5 +1,5 @@
 """YouTube Studio "Advanced mode → Export current view" files: ``Table data.csv``,
-``Chart data.csv`` and ``Totals.csv``. Pure Python, no Django.
+``Chart data.csv`` and ``Totals.csv``. Pure functions, no database.
 
 Studio has no fixed schema: the columns follow the metrics picked in Advanced mode, so every
 metric column is optional and looked up by name. Mapping decisions:
@@ -17,10 +17,16 @@ metric column is optional and looked up by name. Mapping decisions:
   either: views of deleted or unlisted videos, and videos cut off from the table, count in
   the total only; on the real files ``Subscribers`` does add up but ``Views`` does not.
 * ``Totals.csv`` (``Date`` + metrics, one row a day) → daily channel observations.
-* ``Chart data.csv`` → daily channel observations only when it has no per-video dimension
-  (``Date`` + metrics). When it has the ``Content`` dimension (one row per day *per video*, for
-  the top few videos only) the rows are not channel totals, so nothing is imported and one
-  problem says to import ``Totals.csv`` instead.
+* ``Chart data.csv`` without a per-video dimension (``Date`` + metrics) → daily channel
+  observations. With the ``Content`` dimension it has one row per day *per video* for the
+  top few videos only: those rows are not the channel's daily totals (summing them per day
+  would understate the channel), and Converge keeps no daily series per post. What the file
+  does hold is each video's figures over the chart's period, so it is imported as **posts**
+  (the video id, title and publish day, and each metric added up over the days). That is
+  the video's lifetime figure only when the video was published on or after the chart's
+  first day; a video published before it gets a problem saying to import
+  ``Table data.csv`` for it, and the file is not imported. On the real file the sums equal
+  ``Table data.csv``'s views exactly.
 * Dates: ISO ``2025-06-13``, ``Aug 28, 2025``, or a spreadsheet re-save ``13-06-2025`` /
   ``06/13/2025`` (day-first with ``-``/``.``, month-first with ``/``, unless a value over 12
   in a file settles the order).
@@ -32,6 +38,9 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from converge.measurement.importers.base import (
     FormatError,
     Importer,
@@ -39,13 +48,19 @@ from converge.measurement.importers.base import (
     ParseResult,
     RowProblem,
 )
-from converge.measurement.importers.x import (
+from converge.measurement.importers.tabular import (
+    CsvFormat,
+    Described,
+    Posts,
     Table,
-    add_day,
+    add_posts,
     column_map,
-    decode,
+    daily_rows,
+    day_problem,
+    file_stem,
+    future_problem,
+    latest_day,
     read_metrics,
-    read_table,
     sniff_header,
 )
 
@@ -120,111 +135,117 @@ def parse_day(raw: str, day_first: bool = True) -> date:
 
 def _daily(result: ParseResult, table: Table) -> None:
     day_first = _day_first([table.cell(row, "date") for _, row in table.rows])
-    seen: set[date] = set()
-    for line, row in table.rows:
-        raw = table.cell(row, "date")
-        try:
-            day = parse_day(raw, day_first)
-        except ValueError:
-            result.problems.append(
-                RowProblem(line, "Date", f"“{raw}” is not a date (expected 2025-08-28).")
-            )
-            continue
-        add_day(result, seen, day, _metrics(table, row, line, result.problems), line)
+    daily_rows(
+        result,
+        table,
+        lambda raw: parse_day(raw, day_first),
+        "Date",
+        "2025-08-28",
+        lambda row, line: _metrics(table, row, line, result.problems),
+    )
 
 
-class YouTubeTableData:
+def _no_metric(what: str) -> FormatError:
+    return FormatError(
+        _(
+            "This %(what)s has no metric that Converge knows (such as Views, Watch time "
+            "(hours) or Subscribers)."
+        )
+        % {"what": what}
+    )
+
+
+def _publish_day(
+    table: Table, row: list[str], line: int, problems: list[RowProblem]
+) -> date | None:
+    raw = table.cell(row, "video publish time")
+    try:
+        return parse_day(raw)
+    except ValueError:
+        problems.append(day_problem(line, "Video publish time", raw, "“Aug 28, 2025”"))
+        return None
+
+
+def _video_id(raw: str, line: int, problems: list[RowProblem]) -> str | None:
+    if VIDEO_ID.fullmatch(raw):
+        return raw
+    problems.append(RowProblem(line, "Content", _("“%(id)s” is not a video id.") % {"id": raw}))
+    return None
+
+
+def _video(
+    video_id: str, title: str, day: date, metrics: dict[str, Decimal], line: int
+) -> ParsedPost:
+    return ParsedPost(
+        external_id=video_id,
+        published_at=datetime(day.year, day.month, day.day, tzinfo=UTC),
+        text=title,
+        kind="video",
+        link=f"https://www.youtube.com/watch?v={video_id}",
+        metrics=metrics,
+        line=line,
+    )
+
+
+class YouTubeTableData(CsvFormat):
     """``Table data.csv``: one row per video after the ``Total`` row."""
 
     key = "youtube_table_data"
     platform = "youtube"
-    description = (
-        "YouTube Studio Table data.csv: columns Content (the video id), Video title, "
-        "Video publish time, Duration, then metrics such as Views and Watch time (hours); "
-        "a Total row comes first."
+    description = Described(
+        gettext_noop(
+            "YouTube Studio Table data.csv: columns Content (the video id), Video title, "
+            "Video publish time, Duration, then metrics such as Views and Watch time "
+            "(hours); a Total row comes first."
+        )
     )
+    what = gettext_noop("a YouTube Studio Table data.csv")
     required = ("content", "video title", "video publish time")
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        header = sniff_header(head)
-        return all(n in header for n in self.required) and "date" not in header
+    excluded = ("date",)
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=self.required,
-            what="a YouTube Studio Table data.csv",
-            problems=result.problems,
-        )
+        result, table = self.start(data)
         if not column_map(table, {**METRICS, **SUBSCRIBER_PARTS}):
-            raise FormatError(
-                "This YouTube Studio table has no metric that Converge knows "
-                "(such as Views, Watch time (hours) or Subscribers)."
-            )
-        for line, row in table.rows:
-            video_id = table.cell(row, "content")
-            if video_id.lower() == "total":
-                continue
-            post = self._post(table, row, line, video_id, result.problems)
-            if post is not None:
-                result.posts.append(post)
-        return result
+            raise _no_metric(_("YouTube Studio table"))
 
-    @staticmethod
-    def _post(
-        table: Table, row: list[str], line: int, video_id: str, problems: list[RowProblem]
-    ) -> ParsedPost | None:
-        if not VIDEO_ID.fullmatch(video_id):
-            problems.append(RowProblem(line, "Content", f"“{video_id}” is not a video id."))
-            return None
-        raw = table.cell(row, "video publish time")
-        try:
-            day = parse_day(raw)
-        except ValueError:
-            problems.append(
-                RowProblem(
-                    line,
-                    "Video publish time",
-                    f"“{raw}” is not a date (expected “Aug 28, 2025”).",
-                )
-            )
-            return None
-        return ParsedPost(
-            external_id=video_id,
-            published_at=datetime(day.year, day.month, day.day, tzinfo=UTC),
-            text=table.cell(row, "video title"),
-            kind="video",
-            link=f"https://www.youtube.com/watch?v={video_id}",
-            metrics=_metrics(table, row, line, problems),
-            line=line,
-        )
+        def post(row: list[str], line: int) -> ParsedPost | None:
+            raw_id = table.cell(row, "content")
+            if raw_id.lower() == "total":
+                return None
+            video_id = _video_id(raw_id, line, result.problems)
+            day = _publish_day(table, row, line, result.problems) if video_id else None
+            if video_id is None or day is None:
+                return None
+            metrics = _metrics(table, row, line, result.problems)
+            return _video(video_id, table.cell(row, "video title"), day, metrics, line)
+
+        add_posts(result, table, post, "Content", "Video publish time")
+        return result
 
 
 def table_total(data: bytes) -> dict[str, Decimal]:
     """The ``Total`` row of a ``Table data.csv`` as catalogue keys (for checks and display)."""
-    problems: list[RowProblem] = []
-    table = read_table(
-        decode(data),
-        required=YouTubeTableData.required,
-        what="a YouTube Studio Table data.csv",
-        problems=problems,
-    )
+    result, table = YouTubeTableData().start(data)
+    problems = result.problems
     for line, row in table.rows:
         if table.cell(row, "content").lower() == "total":
             return _metrics(table, row, line, problems)
     return {}
 
 
-class YouTubeChartData:
-    """``Chart data.csv``: ``Date`` then, usually, the video dimension and the metrics."""
+class YouTubeChartData(CsvFormat):
+    """``Chart data.csv``: ``Date``, perhaps the video dimension, then the metrics."""
 
     key = "youtube_chart_data"
     platform = "youtube"
-    description = (
-        "YouTube Studio Chart data.csv: columns Date, optionally Content, Video title, "
-        "Video publish time, Duration, then metrics such as Views."
+    description = Described(
+        gettext_noop(
+            "YouTube Studio Chart data.csv: columns Date, optionally Content, Video title, "
+            "Video publish time, Duration, then metrics such as Views."
+        )
     )
+    what = gettext_noop("a YouTube Studio Chart data.csv")
+    required = ("date",)
 
     def sniff(self, head: bytes, filename: str) -> bool:
         header = sniff_header(head)
@@ -232,64 +253,122 @@ class YouTubeChartData:
             return False
         if "content" in header and "video title" in header:
             return True
-        return "chart data" in filename.lower() and any(n in KNOWN for n in header[1:])
+        return "chart data" in file_stem(filename) and any(n in KNOWN for n in header[1:])
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=("date",),
-            what="a YouTube Studio Chart data.csv",
-            problems=result.problems,
-        )
-        if any(d in table.header for d in DIMENSIONS):
-            result.problems.append(
-                RowProblem(
-                    1,
-                    "Content",
-                    "This chart has one row per video and day for a few videos only, not the "
-                    "channel's daily totals, so nothing was imported. Import Totals.csv from "
-                    "the same download for the daily figures.",
+        result, table = self.start(data)
+        if not column_map(table, {**METRICS, **SUBSCRIBER_PARTS}):
+            raise _no_metric(_("YouTube Studio Chart data.csv"))
+        if "content" in table.header:
+            self._videos(result, table)
+        elif any(d in table.header for d in DIMENSIONS):
+            raise FormatError(
+                _(
+                    "This YouTube Studio chart is split by a dimension other than the video "
+                    "(Content); export it by video or by date only."
                 )
             )
-            return result
-        _daily(result, table)
+        else:
+            _daily(result, table)
         return result
 
+    @staticmethod
+    def _videos(result: ParseResult, table: Table) -> None:
+        """One post per video, each metric added up over the chart's days."""
+        day_first = _day_first([table.cell(row, "date") for _, row in table.rows])
+        days: dict[int, date] = {}
+        for line, row in table.rows:
+            raw = table.cell(row, "date")
+            try:
+                days[line] = parse_day(raw, day_first)
+            except ValueError:
+                result.problems.append(day_problem(line, "Date", raw, "2025-08-28"))
+        if not days:
+            return
+        first_day = min(days.values())
+        latest = latest_day()
+        videos: dict[str, tuple[int, str, date, dict[str, Decimal]]] = {}
+        seen: set[tuple[str, date]] = set()
+        for line, row in table.rows:
+            video_id = _video_id(table.cell(row, "content"), line, result.problems)
+            if video_id is None or line not in days:
+                continue
+            if days[line] > latest:
+                result.problems.append(future_problem(line, "Date", days[line]))
+                continue
+            if (video_id, days[line]) in seen:
+                result.problems.append(
+                    RowProblem(
+                        line,
+                        "Date",
+                        _("%(id)s on %(day)s appears more than once; this row is skipped.")
+                        % {"id": video_id, "day": days[line].isoformat()},
+                    )
+                )
+                continue
+            seen.add((video_id, days[line]))
+            metrics = _metrics(table, row, line, result.problems)
+            if video_id not in videos:
+                published = _publish_day(table, row, line, result.problems)
+                if published is None:
+                    continue
+                videos[video_id] = (line, table.cell(row, "video title"), published, {})
+            totals = videos[video_id][3]
+            for key, value in metrics.items():
+                totals[key] = totals.get(key, Decimal(0)) + value
+        posts = Posts(result, "Content", "Video publish time")
+        for video_id, (line, title, published, totals) in videos.items():
+            if published < first_day:
+                result.problems.append(
+                    RowProblem(
+                        line,
+                        "Video publish time",
+                        _(
+                            "The video %(id)s was published on %(published)s, before this "
+                            "chart's first day (%(first)s), so the views it had before then "
+                            "are not in the file. Import Table data.csv for its lifetime "
+                            "figures."
+                        )
+                        % {
+                            "id": video_id,
+                            "published": published.isoformat(),
+                            "first": first_day.isoformat(),
+                        },
+                    )
+                )
+                continue
+            posts.add(
+                _video(video_id, title, published, {k: _tidy(v) for k, v in totals.items()}, line)
+            )
 
-class YouTubeTotals:
+
+class YouTubeTotals(CsvFormat):
     """``Totals.csv``: ``Date`` plus one column per chosen metric, a row a day."""
 
     key = "youtube_totals"
     platform = "youtube"
-    description = (
-        "YouTube Studio Totals.csv: columns Date and metrics such as Views, Watch time (hours), "
-        "Subscribers."
+    description = Described(
+        gettext_noop(
+            "YouTube Studio Totals.csv: columns Date and metrics such as Views, Watch time "
+            "(hours), Subscribers."
+        )
     )
+    what = gettext_noop("a YouTube Studio Totals.csv")
+    required = ("date",)
 
     def sniff(self, head: bytes, filename: str) -> bool:
         header = sniff_header(head)
-        name = filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
         return (
-            name.startswith("totals")
+            file_stem(filename).startswith("totals")
             and len(header) > 1
             and header[0] == "date"
             and all(n in KNOWN or "(%)" in n or "average" in n for n in header[1:])
         )
 
     def parse(self, data: bytes, filename: str) -> ParseResult:
-        result = ParseResult(format=self.key, platform=self.platform)
-        table = read_table(
-            decode(data),
-            required=("date",),
-            what="a YouTube Studio Totals.csv",
-            problems=result.problems,
-        )
+        result, table = self.start(data)
         if not column_map(table, {**METRICS, **SUBSCRIBER_PARTS}):
-            raise FormatError(
-                "This YouTube Studio Totals.csv has no metric that Converge knows "
-                "(such as Views, Watch time (hours) or Subscribers)."
-            )
+            raise _no_metric(_("YouTube Studio Totals.csv"))
         _daily(result, table)
         return result
 
