@@ -49,9 +49,11 @@ check: lint typecheck
 
 bench: install
 	DEBUG=1 $(PY) bench/run.py
+	$(PY) bench/imports.py --rows 1000000
 
 bench-smoke: install
 	DEBUG=1 $(PY) bench/run.py --smoke
+	$(PY) bench/imports.py --rows 20000
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache
