@@ -186,6 +186,8 @@ TASKS = {
     "default": {"BACKEND": _TASK_BACKENDS[os.environ.get("CONVERGE_TASKS", "thread")]},
 }
 
+CONVERGE_IMPORT_MAX_BYTES = int(os.environ.get("CONVERGE_IMPORT_MAX_BYTES", str(1024**3)))
+
 CONVERGE_ALLOW_SIGNUP = env_bool("CONVERGE_ALLOW_SIGNUP", True)
 CONVERGE_INVITATION_DAYS = int(os.environ.get("CONVERGE_INVITATION_DAYS", "7"))
 
