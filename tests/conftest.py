@@ -88,9 +88,7 @@ def signed_in(client: Client):  # type: ignore[no-untyped-def]
 def _tasks_run_immediately(settings) -> None:  # type: ignore[no-untyped-def]
     """Background work (big imports) runs inside the request that asked for it, so a test
     sees its outcome at once. ``tests/core/test_tasks.py`` tests the embedded thread backend."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

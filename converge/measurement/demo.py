@@ -13,6 +13,7 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -159,10 +160,10 @@ def write_figures(workspace: Workspace, channels: dict[str, Channel], end: date)
     ops = connection.ops
     table = Observation._meta.db_table
     sql = (
-        f"INSERT INTO {table} (workspace_id, channel_id, metric, day, value) "  # noqa: S608
+        f"INSERT INTO {table} (workspace_id, channel_id, metric, day, value) "
         "VALUES (%s, %s, %s, %s, %s)"
     )
-    rows: list[tuple[object, ...]] = []
+    rows: list[tuple[Any, ...]] = []
     for platform, metric, day, value in data.rows():
         channel_id = channels[platform].pk if platform else None
         if (channel_id, metric, day) in existing:

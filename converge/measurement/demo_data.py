@@ -326,7 +326,7 @@ def generate(end: date) -> DemoData:
     shares_factor = share_goal / sum(base_sum(raw[(p, "shares")]) for p in SHAPES)
     out: dict[Key, list[Decimal]] = {}
     engagements: dict[str, list[Decimal]] = {}
-    for p, s in SHAPES.items():
+    for p in SHAPES:
         parts = ["likes", "comments", "saves", "shares", "link_clicks"]
         factors = {"shares": shares_factor, "link_clicks": clicks_factor}
         total = [Decimal(0)] * n
