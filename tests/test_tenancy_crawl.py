@@ -105,6 +105,7 @@ def victim(world: World) -> dict[str, str]:
         "token": str(token.uuid),
         "uidb64": "MQ",
         "area": "strategy",
+        "fmt": "csv",
     }
 
 
