@@ -312,7 +312,7 @@ def figures_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
             _("Platform"),
             _("Channel"),
             _("Value"),
-            _("Import"),
+            _("Import file"),
             _("Line"),
         ],
         rows=(
@@ -393,7 +393,7 @@ def posts_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
             _("Link"),
             _("Campaign"),
             *[names.get(k, k) for k in keys],
-            _("Import"),
+            _("Import file"),
             _("Line"),
         ],
         rows=(
