@@ -352,8 +352,16 @@ def post_list(request: WorkspaceRequest) -> HttpResponse:
     rows = selectors.posts(ws, channel)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     names = _metric_names()
+    order = {key: i for i, key in enumerate(names)}
     shown = [
-        (post, [(names.get(k, k), v) for k, v in sorted(post.metrics.items())]) for post in page
+        (
+            post,
+            [
+                (names.get(k, k), v)
+                for k, v in sorted(post.metrics.items(), key=lambda kv: order.get(kv[0], 999))
+            ],
+        )
+        for post in page
     ]
     return render(
         request,
