@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -47,9 +48,8 @@ def test_a_lead_reads_the_demo_posts_and_figures_in_swedish_and_downloads_them(
     screenshot(page, "posts-01-x-channel-sv")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV", exact=True).click()
-    rows = list(
-        csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read()))
-    )
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 292
     assert {r["Kanal"] for r in rows} == {"'@nordvik"}  # a handle starts with @: escaped
 
