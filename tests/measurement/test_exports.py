@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from converge.measurement import services
 from converge.measurement.models import Channel, Observation, Post
@@ -116,8 +116,8 @@ def test_figures_export_follows_the_pages_filter_and_keeps_negative_numbers(
     assert [r["Value"] for r in rows] == ["9", "-14"]
     sheet = _xlsx(client.get("/w/acme/measurement/figures/export.xlsx?channel=none"))
     assert [c.value for c in sheet[1]][:2] == [datetime(2026, 3, 1), "leads"]
-    value = sheet[1][5]
-    assert (value.value, value.data_type) == (42.5, "n")
+    cell = sheet[1][5]
+    assert (cell.value, cell.data_type) == (42.5, "n")
     negative = _xlsx(client.get(f"/w/acme/measurement/figures/export.xlsx?channel={channel.uuid}"))
     assert (negative[2][5].value, negative[2][5].data_type) == (-14, "n")
 
