@@ -134,6 +134,7 @@ def victim(world: World) -> dict[str, str]:
         "token": str(token.uuid),
         "uidb64": "MQ",
         "area": "strategy",
+        "fmt": "csv",
     }
 
 

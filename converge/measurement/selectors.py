@@ -1,5 +1,5 @@
 """Reads of measurement: the workspace's metric index, its saved column mappings, the
-progress of big imports."""
+progress of big imports, and the observations and posts that pages and exports share."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from converge.core.models import Workspace
 from converge.measurement.catalogue import BUILT_IN, MetricDef
 from converge.measurement.importers.base import Importer
 from converge.measurement.importers.business import BusinessImporter, MappingSpec, normalised
-from converge.measurement.models import ColumnMapping, Import, ImportStatus, WorkspaceMetric
+from converge.measurement.models import (
+    Channel,
+    ColumnMapping,
+    Import,
+    ImportStatus,
+    Observation,
+    Post,
+    WorkspaceMetric,
+)
 
 
 def metric_def(metric: WorkspaceMetric) -> MetricDef:
@@ -136,3 +144,43 @@ def import_progress(record: Import) -> ImportProgress:
     if not found:
         return ImportProgress(phase, 0, 0)
     return ImportProgress(found["phase"], int(found["done"]), int(found["total"]))
+
+
+@dataclass(frozen=True)
+class ObservationFilter:
+    channel: Channel | None = None
+    business: bool = False  # only the figures without a channel
+    metric: str = ""
+    source: str = ""  # "" | "import" | "other" (entered by hand or generated)
+
+
+def observations(workspace: Workspace, where: ObservationFilter) -> QuerySet[Observation]:
+    rows = Observation.objects.filter(workspace=workspace)
+    if where.channel is not None:
+        rows = rows.filter(channel=where.channel)
+    elif where.business:
+        rows = rows.filter(channel__isnull=True)
+    if where.metric:
+        rows = rows.filter(metric=where.metric)
+    if where.source == "import":
+        rows = rows.filter(source_import__isnull=False)
+    elif where.source == "other":
+        rows = rows.filter(source_import__isnull=True)
+    return rows.select_related("channel", "source_import").order_by(
+        "-day", "channel__platform", "channel__handle", "metric"
+    )
+
+
+def posts(workspace: Workspace, channel: Channel | None = None) -> QuerySet[Post]:
+    rows = Post.objects.filter(workspace=workspace)
+    if channel is not None:
+        rows = rows.filter(channel=channel)
+    return rows.select_related("channel", "source_import").order_by("-published_at", "id")
+
+
+def post_metric_keys(rows: QuerySet[Post]) -> list[str]:
+    """Every metric key that the posts carry, in a stable order."""
+    keys: set[str] = set()
+    for metrics in rows.order_by().values_list("metrics", flat=True).iterator():
+        keys.update(metrics or {})
+    return sorted(keys)

@@ -12,6 +12,9 @@ urlpatterns = [
     path("metrics/<uuid:metric>/edit/", views.metric_edit, name="measurement_metric_edit"),
     path("metrics/<uuid:metric>/archive/", views.metric_archive, name="measurement_metric_archive"),
     path("figures/", views.figures, name="measurement_figures"),
+    path("figures/export.<str:fmt>", views.figures_export, name="measurement_figures_export"),
+    path("posts/", views.post_list, name="measurement_posts"),
+    path("posts/export.<str:fmt>", views.posts_export, name="measurement_posts_export"),
     path("imports/", views.import_list, name="measurement_imports"),
     path("imports/map/<uuid:upload>/", views.mapping_new, name="measurement_mapping_new"),
     path(

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from converge.core import exports
 from converge.core.errors import ConvergeError
 from converge.core.forms import show_error
-from converge.core.models import Capability
+from converge.core.models import Capability, Workspace
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.measurement import selectors, services
 from converge.measurement.catalogue import BUILT_IN
 from converge.measurement.forms import ChannelForm, FigureForm, MappingForm, MetricForm, UploadForm
 from converge.measurement.importers import business
-from converge.measurement.models import Channel, Import, ImportStatus, Observation
+from converge.measurement.models import Channel, Import, ImportStatus
 
 EDIT = Capability.EDIT_STRATEGY
 
@@ -328,9 +333,42 @@ def import_rollback(request: WorkspaceRequest, imp: str) -> HttpResponse:
     return redirect(_url(request, "measurement_import", imp))
 
 
+def _figure_filter(request: WorkspaceRequest) -> tuple[selectors.ObservationFilter, str]:
+    """The figures' filter from the query string, and the query string to keep in links."""
+    ws = request.workspace
+    wanted = request.GET.get("channel", "")
+    channel = None
+    if wanted and wanted != "none":
+        try:
+            channel = Channel.objects.filter(workspace=ws, uuid=wanted).first()
+        except ValidationError:
+            channel = None
+    metric = request.GET.get("metric", "")
+    source = request.GET.get("source", "")
+    where = selectors.ObservationFilter(
+        channel=channel,
+        business=wanted == "none",
+        metric=metric if metric in selectors.metric_index(ws) else "",
+        source=source if source in ("import", "other") else "",
+    )
+    query = urlencode(
+        {
+            k: v
+            for k, v in (
+                ("channel", str(channel.uuid) if channel else ("none" if where.business else "")),
+                ("metric", where.metric),
+                ("source", where.source),
+            )
+            if v
+        }
+    )
+    return where, query
+
+
 @workspace_view()
 def figures(request: WorkspaceRequest) -> HttpResponse:
-    """Figures entered by hand (business figures that arrive by mail) and the form to add one."""
+    """Every stored figure (imported, entered by hand or generated), filtered and paged, with
+    downloads; and the form to enter a business figure that arrived by mail."""
     ws = request.workspace
     can_edit = EDIT in request.allowed
     form = FigureForm(
@@ -349,14 +387,164 @@ def figures(request: WorkspaceRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Figure saved."))
                 return redirect(_url(request, "measurement_figures"))
-    names = dict(selectors.metric_choices(ws, translation.get_language(), derived=True))
-    rows = (
-        Observation.objects.filter(workspace=ws, source_import__isnull=True)
-        .select_related("channel")
-        .order_by("-day", "metric")[:200]
-    )
+    names = _metric_names(request.workspace)
+    where, query = _figure_filter(request)
+    page = Paginator(selectors.observations(ws, where), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "measurement/figures.html",
-        {"form": form, "rows": rows, "names": names, "can_edit": can_edit},
+        {
+            "form": form,
+            "page": page,
+            "names": names,
+            "can_edit": can_edit,
+            "where": where,
+            "query": query,
+            "channels": Channel.objects.filter(workspace=ws),
+            "metric_choices": sorted(names.items(), key=lambda kv: kv[1]),
+        },
     )
+
+
+def _metric_names(workspace: Workspace) -> dict[str, str]:
+    """Every metric's name in the active language: built-in and the workspace's own."""
+    swedish = translation.get_language() == "sv"
+    return {
+        key: m.name_sv if swedish else m.name_en
+        for key, m in selectors.metric_index(workspace).items()
+    }
+
+
+def _fmt_or_404(fmt: str) -> str:
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format.")
+    return fmt
+
+
+@workspace_view()
+def figures_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
+    """The figures that the page shows (same filter), all of them, as CSV or XLSX."""
+    fmt = _fmt_or_404(fmt)
+    where, _query = _figure_filter(request)
+    rows = selectors.observations(request.workspace, where)
+    names = _metric_names(request.workspace)
+    table = exports.Table(
+        columns=[
+            _("Date"),
+            _("Metric key"),
+            _("Metric"),
+            _("Platform"),
+            _("Channel"),
+            _("Value"),
+            _("Import file"),
+            _("Line"),
+        ],
+        rows=(
+            (
+                o.day,
+                o.metric,
+                names.get(o.metric, o.metric),
+                o.channel.get_platform_display() if o.channel else "",
+                o.channel.handle if o.channel else "",
+                o.value,
+                o.source_import.file_name if o.source_import else "",
+                o.source_line,
+            )
+            for o in rows.iterator(chunk_size=5000)
+        ),
+        title=_("Figures"),
+    )
+    filename = f"{request.workspace.slug}-figures-{timezone.localdate():%Y-%m-%d}"
+    return exports.response(table, fmt, filename)
+
+
+def _post_channel(request: WorkspaceRequest) -> Channel | None:
+    wanted = request.GET.get("channel", "")
+    if not wanted:
+        return None
+    try:
+        return Channel.objects.filter(workspace=request.workspace, uuid=wanted).first()
+    except ValidationError:
+        return None
+
+
+@workspace_view()
+def post_list(request: WorkspaceRequest) -> HttpResponse:
+    """Posts as imported, newest first, per channel or all, with the import and line of each."""
+    ws = request.workspace
+    channel = _post_channel(request)
+    rows = selectors.posts(ws, channel)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    names = _metric_names(request.workspace)
+    order = {key: i for i, key in enumerate(names)}
+    shown = [
+        (
+            post,
+            [
+                (names.get(k, k), v)
+                for k, v in sorted(post.metrics.items(), key=lambda kv: order.get(kv[0], 999))
+            ],
+        )
+        for post in page
+    ]
+    return render(
+        request,
+        "measurement/post_list.html",
+        {
+            "page": page,
+            "rows": shown,
+            "channel": channel,
+            "channels": Channel.objects.filter(workspace=ws).annotate(post_count=Count("posts")),
+            "query": urlencode({"channel": str(channel.uuid)}) if channel else "",
+        },
+    )
+
+
+@workspace_view()
+def posts_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
+    fmt = _fmt_or_404(fmt)
+    channel = _post_channel(request)
+    rows = selectors.posts(request.workspace, channel)
+    keys = selectors.post_metric_keys(rows)
+    names = _metric_names(request.workspace)
+
+    def number(value: object) -> Decimal | None:
+        try:
+            return Decimal(str(value)) if value not in (None, "") else None
+        except InvalidOperation:
+            return None
+
+    table = exports.Table(
+        columns=[
+            _("Published"),
+            _("Platform"),
+            _("Channel"),
+            _("Post id"),
+            _("Type"),
+            _("Text"),
+            _("Link"),
+            _("Campaign"),
+            *[names.get(k, k) for k in keys],
+            _("Import file"),
+            _("Line"),
+        ],
+        rows=(
+            (
+                p.published_at,
+                p.channel.get_platform_display(),
+                p.channel.handle,
+                p.external_id,
+                p.kind,
+                p.text,
+                p.link,
+                p.campaign,
+                *[number(p.metrics.get(k)) for k in keys],
+                p.source_import.file_name if p.source_import else "",
+                p.source_line,
+            )
+            for p in rows.iterator(chunk_size=2000)
+        ),
+        title=_("Posts"),
+    )
+    filename = f"{request.workspace.slug}-posts-{timezone.localdate():%Y-%m-%d}"
+    return exports.response(table, fmt, filename)

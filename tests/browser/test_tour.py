@@ -27,6 +27,8 @@ PAGES = [
     ("measurement", "/w/nordvik/measurement/"),
     ("measurement-imports", "/w/nordvik/measurement/imports/"),
     ("measurement-metrics", "/w/nordvik/measurement/metrics/"),
+    ("measurement-figures", "/w/nordvik/measurement/figures/"),
+    ("measurement-posts", "/w/nordvik/measurement/posts/"),
     ("workspaces", "/w/"),
     ("strategy", "/w/nordvik/strategy/"),
     ("strategy-goals", "/w/nordvik/strategy/goals/"),

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count, Sum
 
 from converge.core.models import AuditEntry, Department, Grant, Membership, User, Workspace
 from converge.core.policy import can
+from converge.measurement.models import Channel, Import, Observation, Post
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _state() -> tuple[object, ...]:
@@ -21,6 +30,10 @@ def _state() -> tuple[object, ...]:
         ),
         sorted(Grant.objects.values_list("department__slug", "capability")),
         AuditEntry.objects.count(),
+        sorted(Channel.objects.values_list("platform", "handle")),
+        Observation.objects.aggregate(n=Count("id"), total=Sum("value")),
+        sorted(Import.objects.values_list("file_name", "sha256", "status", "new")),
+        sorted(Post.objects.values_list("channel__handle", "external_id", "source_line")),
     )
 
 
