@@ -79,7 +79,7 @@ def test_a_big_export_is_checked_and_imported_in_the_background_with_a_progress_
         " === 'Checked, not imported'",
         timeout=120_000,
     )
-    assert page.get_by_test_id("import-counts").inner_text().startswith("40000 new")
+    assert page.get_by_test_id("import-counts").inner_text().startswith("40,000 new")
     screenshot(page, "import-04-checked-big")
     page.get_by_role("button", name="Import these rows").click()
     page.wait_for_function(
