@@ -425,7 +425,8 @@ def _stored_digests(channel_id: int, ids: list[str]) -> dict[str, str]:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     f"SELECT external_id, digest FROM {table} "
-                    "WHERE channel_id = %s AND external_id = ANY(%s)",
+                    # varchar[]: a text[] would cast the column and miss the unique index
+                    "WHERE channel_id = %s AND external_id = ANY(%s::varchar[])",
                     [channel_id, chunk],
                 )
             else:
