@@ -179,6 +179,7 @@ INLINE_BYTES: int = getattr(settings, "CONVERGE_IMPORT_INLINE_BYTES", 5 * 1024 *
 # A file the streaming reader hands back (see ``x_stream.NeedsRowReader``) is read whole.
 ROW_READER_MAX: int = getattr(settings, "CONVERGE_IMPORT_ROW_READER_MAX", 200 * 1024 * 1024)
 SAMPLE_ROWS = 100
+ANALYZE_AFTER = 10_000  # posts written by one commit
 MAX_PROBLEMS = 500
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
@@ -972,6 +973,11 @@ def _commit(*, actor: User, record: Import, background: bool = False) -> Import:
         done += kinds.count("new") + kinds.count("changed")
         if progress is not None:
             progress(done)
+    if done >= ANALYZE_AFTER:
+        # Fresh statistics, so that the next import's lookups use the unique key instead of a
+        # plan made for the small table this was before.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Post._meta.db_table}")
     record.status = ImportStatus.COMMITTED
     record.committed_at = timezone.now()
     record.new, record.changed = plan.count("new"), plan.count("changed")
