@@ -13,6 +13,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -408,7 +409,7 @@ def metric_rows(
         ]
         rows = rows.filter(reduce(operator.or_, wanted)) if wanted else rows.none()
     return rows.select_related("channel", "source_import").order_by(
-        "day", "channel__platform", "channel__handle", "metric"
+        "-day", "channel__platform", "channel__handle", "metric"
     )
 
 
@@ -449,7 +450,7 @@ def metric_posts(
         return None
     key = metric_components(metric)[0]
     base = metric.denominator if metric.aggregation == "ratio" else None
-    number = DecimalField(max_digits=20, decimal_places=4)
+    number: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=4)
     rows = (
         Post.objects.filter(workspace=workspace, metrics__has_key=key)
         .filter(_published(period, workspace.time_zone))
@@ -475,7 +476,7 @@ def metric_posts(
                     channel=str(p.channel),
                     text=p.text,
                     campaign=p.campaign,
-                    value=p.figure,  # type: ignore[attr-defined]
+                    value=p.figure,
                     base=getattr(p, "base", None),
                 ),
             )
@@ -487,3 +488,24 @@ def metric_posts(
         total=summary["total"] or Decimal(0),
         count=summary["n"],
     )
+
+
+def channel_labels(rows: QuerySet[Observation]) -> list[str]:
+    """The channels of the given rows, by name: one query."""
+    refs = [_channel_ref(row) for row in rows.order_by().values(*CHANNEL_FIELDS).distinct()]
+    refs.sort(key=lambda r: (r.id is None, r.platform, r.handle))
+    return [r.label for r in refs]
+
+
+def channel_ref(workspace: Workspace, wanted: str) -> ChannelRef | None:
+    """The drill-down's ``channel`` parameter (a channel's UUID, or "none" for the business
+    figures) as a channel of this workspace; ``None`` when it names none."""
+    if wanted == "none":
+        return ChannelRef(None, None, "", "")
+    try:
+        channel = Channel.objects.filter(workspace=workspace, uuid=wanted).first()
+    except ValidationError:
+        return None
+    if channel is None:
+        return None
+    return ChannelRef(channel.pk, channel.uuid, channel.platform, channel.handle)

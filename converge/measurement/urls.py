@@ -10,6 +10,18 @@ urlpatterns = [
     path("channels/<uuid:channel>/edit/", views.channel_edit, name="measurement_channel_edit"),
     path("metrics/", views.catalogue, name="measurement_metrics"),
     path("metrics/<uuid:metric>/edit/", views.metric_edit, name="measurement_metric_edit"),
+    path("metrics/<slug:key>/", views.metric_detail, name="measurement_metric"),
+    path(
+        "metrics/<slug:key>/export.<str:fmt>",
+        views.metric_export,
+        name="measurement_metric_export",
+    ),
+    path("metrics/<slug:key>/rows/", views.metric_rows, name="measurement_metric_rows"),
+    path(
+        "metrics/<slug:key>/rows/export.<str:fmt>",
+        views.metric_rows_export,
+        name="measurement_metric_rows_export",
+    ),
     path("metrics/<uuid:metric>/archive/", views.metric_archive, name="measurement_metric_archive"),
     path("figures/", views.figures, name="measurement_figures"),
     path("figures/export.<str:fmt>", views.figures_export, name="measurement_figures_export"),

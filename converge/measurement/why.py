@@ -87,6 +87,16 @@ def period_total(metric: MetricDef, parts: Iterable[Parts]) -> Fraction | None:
     return scale_of(metric) * numerator / denominator
 
 
+def value_of(metric: MetricDef, parts: Iterable[Parts], places: int = PLACES) -> Decimal | None:
+    """The figure a page shows for a period: exact for sums and last values, rounded to
+    ``places`` for ratios and means (the same rounding as ``decompose``)."""
+    rows = list(parts)
+    if additive(metric):
+        return sum((p.numerator for p in rows), Decimal(0)) if rows else None
+    total = period_total(metric, rows)
+    return _round(total, places) if total is not None else None
+
+
 @dataclass(frozen=True)
 class ChannelChange(Generic[K]):
     """One channel's part of the change. ``before``/``after`` are its own value (sums) or its

@@ -1,0 +1,35 @@
+"""Figures as the explorer writes them: in the metric's unit, with the language's separators."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from converge.measurement.catalogue import MetricDef
+from converge.measurement.explorer import words
+from converge.measurement.why import format_share, format_value, places_for
+
+register = template.Library()
+
+
+@register.filter
+def figure(value: Decimal | None, metric: MetricDef) -> str:
+    """3.25% / 12,345 / 12 345 (Swedish); "—" for no figure."""
+    return format_value(metric, value, words())
+
+
+@register.filter
+def signed(value: Decimal | None, metric: MetricDef) -> str:
+    """A change with its sign: +0.80 / −1,200."""
+    if value is None:
+        return "—"
+    text = words().number(abs(value), places_for(metric, value))
+    if value > 0:
+        return "+" + text
+    return "\u2212" + text if value < 0 else text
+
+
+@register.filter
+def share(value: Decimal | None) -> str:
+    return format_share(value, words()) if value is not None else "—"
