@@ -488,7 +488,7 @@ def explain(
             % {
                 "post": _quote(p.label) if p.label else _("a post without text"),
                 "channel": p.channel,
-                "value": words.number(p.value, places_for(metric, p.value)),
+                "value": words.number(p.value, 0 if p.value == p.value.to_integral_value() else 2),
             }
             for p in posts
         ]

@@ -336,3 +336,48 @@ def test_the_why_in_swedish(world: World, instagram: Channel, linkedin: Channel)
         f"procentenheter, från {swedish(data.before)} till {swedish(data.after)}. {share} av "
         f"nedgången kom från Instagram @acme, där själva graden gick från {before} till {after}."
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "before", "after"),
+    [
+        # followers: each channel's last figure of the period, added up: (110 + 210) → (130 + 230)
+        ("followers", Decimal(320), Decimal(360)),
+        # response time: the mean of the days with a figure: (10+20+110+120)/4 → (30+40+130+140)/4
+        ("median_first_response_time", Decimal(65), Decimal(85)),
+    ],
+)
+def test_last_values_and_means_drill_down_to_the_rows_they_are_made_of(
+    world: World, key: str, before: Decimal, after: Decimal
+) -> None:
+    channels = [
+        Channel.objects.create(workspace=world.workspace, platform="x", handle=f"@c{i}")
+        for i in (1, 2)
+    ]
+    rows = []
+    for base, channel in zip((0, 100), channels, strict=True):
+        for day, value in (
+            (date(2025, 11, 1), 10), (date(2025, 11, 30), 20),
+            (date(2025, 12, 1), 30), (date(2025, 12, 31), 40),
+        ):  # fmt: skip
+            value = value if key != "followers" else value + 90
+            rows.append(
+                Observation(
+                    workspace=world.workspace,
+                    channel=channel,
+                    metric=key,
+                    day=day,
+                    value=base + value,
+                )
+            )
+    Observation.objects.bulk_create(rows)
+    metric = BY_KEY[key]
+    data = explorer.build(world.workspace, metric, DECEMBER, NOVEMBER)
+    assert (data.before, data.after) == (before, after)
+    assert sum(c.effect for c in data.why.channels) == data.change == after - before
+    drill = explorer.drill(world.workspace, metric, DECEMBER)
+    assert drill.figure == after
+    expected_rows = 2 if key == "followers" else 4  # the last day of each channel only
+    assert drill.rows.count() == expected_rows
+    for row in data.channels:
+        assert explorer.drill(world.workspace, metric, DECEMBER, row.ref.id).figure == row.after

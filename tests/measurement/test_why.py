@@ -10,9 +10,9 @@ from converge.measurement.catalogue import BY_KEY
 from converge.measurement.why import (
     Contributor,
     Parts,
+    Words,
     decompose,
     explain,
-    Words,
     period_total,
 )
 

@@ -24,10 +24,12 @@ def signed(value: Decimal | None, metric: MetricDef) -> str:
     """A change with its sign: +0.80 / −1,200."""
     if value is None:
         return "—"
-    text = words().number(abs(value), places_for(metric, value))
-    if value > 0:
+    places = places_for(metric, value)
+    text = words().number(abs(value), places)
+    rounded = value.quantize(Decimal(1).scaleb(-places))
+    if rounded > 0:
         return "+" + text
-    return "\u2212" + text if value < 0 else text
+    return "\u2212" + text if rounded < 0 else text
 
 
 @register.filter
