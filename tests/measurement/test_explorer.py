@@ -381,3 +381,30 @@ def test_last_values_and_means_drill_down_to_the_rows_they_are_made_of(
     assert drill.rows.count() == expected_rows
     for row in data.channels:
         assert explorer.drill(world.workspace, metric, DECEMBER, row.ref.id).figure == row.after
+
+
+def test_a_drill_down_asks_the_same_few_queries_whatever_the_number_of_rows(
+    world: World, signed_in
+) -> None:
+    client: Client = signed_in(world.member)
+    url = f"{BASE}/ctr/rows/?{QUERY}&vs_from=2025-11-01&vs_to=2025-11-30"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(url).status_code == 200
+        return len(seen)
+
+    def add_channel(i: int) -> None:
+        channel = Channel.objects.create(workspace=world.workspace, platform="x", handle=f"@c{i}")
+        Observation.objects.bulk_create(
+            Observation(workspace=world.workspace, channel=channel, metric=m, day=d, value=i)
+            for d in (date(2025, 11, 15), date(2025, 12, 15), date(2025, 12, 16))
+            for m in ("link_clicks", "impressions")
+        )
+
+    add_channel(1)
+    queries()
+    few = queries()
+    for i in range(2, 9):
+        add_channel(i)
+    assert queries() == few <= 16
