@@ -440,11 +440,9 @@ class PostContributions:
     count: int
 
 
-def metric_posts(
-    workspace: Workspace, metric: MetricDef, period: Period, *, limit: int = 5
-) -> PostContributions | None:
-    """The posts published in ``period`` that carry the most of the metric (of a ratio's
-    numerator), and the campaigns by what their posts carry: three queries. ``None`` for a
+def post_figures(workspace: Workspace, metric: MetricDef, period: Period) -> QuerySet[Post] | None:
+    """The posts published in ``period`` that carry the metric (a ratio's numerator), each
+    annotated with it as ``figure`` (and the ratio's denominator as ``base``); ``None`` for a
     metric that posts do not carry (means, last values)."""
     if metric.aggregation in ("mean", "last"):
         return None
@@ -458,6 +456,20 @@ def metric_posts(
     )
     if base:
         rows = rows.annotate(base=Cast(KT(f"metrics__{base}"), number))
+    return rows
+
+
+def metric_posts(
+    workspace: Workspace, metric: MetricDef, period: Period, *, limit: int = 5
+) -> PostContributions | None:
+    """The posts published in ``period`` that carry the most of the metric (of a ratio's
+    numerator), and the campaigns by what their posts carry: three queries. ``None`` for a
+    metric that posts do not carry (means, last values)."""
+    rows = post_figures(workspace, metric, period)
+    if rows is None:
+        return None
+    key = metric_components(metric)[0]
+    base = metric.denominator if metric.aggregation == "ratio" else None
     summary = rows.aggregate(total=Sum("figure"), n=Count("id"))
     top = list(rows.select_related("channel", "source_import").order_by("-figure", "id")[:limit])
     campaigns = (
@@ -509,3 +521,32 @@ def channel_ref(workspace: Workspace, wanted: str) -> ChannelRef | None:
     if channel is None:
         return None
     return ChannelRef(channel.pk, channel.uuid, channel.platform, channel.handle)
+
+
+def post_rows(
+    workspace: Workspace,
+    metric: MetricDef,
+    period: Period,
+    *,
+    channel: int | None = None,
+    campaign: str | None = None,
+    post: str | None = None,
+) -> QuerySet[Post]:
+    """The posts behind a post figure of the explorer, largest first: every post of the
+    period carrying the metric, or those of one channel, one campaign, or one post."""
+    rows = post_figures(workspace, metric, period)
+    if rows is None:
+        return Post.objects.none()
+    if channel is not None:
+        rows = rows.filter(channel_id=channel)
+    if campaign is not None:
+        rows = rows.filter(campaign=campaign)
+    if post is not None:
+        rows = rows.filter(external_id=post)
+    return rows.select_related("channel", "source_import").order_by("-figure", "id")
+
+
+def post_row_totals(rows: QuerySet[Post]) -> tuple[Decimal, int]:
+    """Σ of the posts' figure and how many posts: one query."""
+    found = rows.order_by().aggregate(total=Sum("figure"), n=Count("id"))
+    return found["total"] or Decimal(0), found["n"]

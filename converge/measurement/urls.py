@@ -17,6 +17,7 @@ urlpatterns = [
         name="measurement_metric_export",
     ),
     path("metrics/<slug:key>/rows/", views.metric_rows, name="measurement_metric_rows"),
+    path("metrics/<slug:key>/posts/", views.metric_post_rows, name="measurement_metric_posts"),
     path(
         "metrics/<slug:key>/rows/export.<str:fmt>",
         views.metric_rows_export,

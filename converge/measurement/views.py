@@ -821,3 +821,50 @@ def metric_rows_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpRes
     period = ask.periods.current
     filename = f"{ws.slug}-{ask.metric.key}-rows-{period.start}-{period.end}"
     return exports.response(table, fmt, filename)
+
+
+@workspace_view()
+def metric_post_rows(request: WorkspaceRequest, key: str) -> HttpResponse:
+    """The posts behind a post figure of the explorer (all of the period's, one channel's,
+    one campaign's or one post), with their total and where each came from."""
+    ws = request.workspace
+    metric = _metric_or_404(ws, key)
+    periods = _periods(request)
+    wanted = request.GET.get("channel", "")
+    channel = selectors.channel_ref(ws, wanted) if wanted and wanted != "none" else None
+    if wanted and channel is None:
+        raise Http404("No such channel.")
+    campaign = request.GET.get("campaign")
+    post = request.GET.get("post")
+    rows = selectors.post_rows(
+        ws,
+        metric,
+        periods.current,
+        channel=channel.id if channel else None,
+        campaign=campaign,
+        post=post,
+    )
+    total, count = selectors.post_row_totals(rows)
+    key_name = selectors.metric_components(metric)[0]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "measurement/metric_posts.html",
+        {
+            "metric": metric,
+            "name": explorer.metric_name(metric),
+            "key_name": key_name,
+            "base_name": metric.denominator if metric.aggregation == "ratio" else "",
+            "channel": channel,
+            "campaign": campaign,
+            "post": post,
+            "total": total,
+            "count": count,
+            "formula": _("Σ %(metric)s of the posts published over %(period)s.")
+            % {"metric": key_name, "period": periods.current},
+            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "back": periods.own_query,
+        },
+    )

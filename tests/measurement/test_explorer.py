@@ -317,6 +317,46 @@ def test_the_why_of_a_sum_names_the_channel_and_the_posts_that_carried_it(
     assert "Winter boots" in html and "150% of the rise" in unescape(html)
 
 
+def test_post_figures_drill_down_to_the_posts_that_make_them(world: World, signed_in) -> None:
+    x = Channel.objects.create(workspace=world.workspace, platform="x", handle="@acme")
+    for ident, clicks, campaign in (
+        ("1", "250", "Winter boots"),
+        ("2", "90", ""),
+        ("3", "60", "Winter boots"),
+    ):
+        Post.objects.create(
+            workspace=world.workspace, channel=x, external_id=ident, text=f"Post {ident}",
+            published_at="2025-12-05T09:00:00+00:00", metrics={"link_clicks": clicks}, campaign=campaign,
+        )  # fmt: skip
+    Post.objects.create(  # published before the period: not counted
+        workspace=world.workspace, channel=x, external_id="0", text="Old",
+        published_at="2025-11-30T09:00:00+00:00", metrics={"link_clicks": "999"},
+    )  # fmt: skip
+    client: Client = signed_in(world.member)
+    html = client.get(f"{BASE}/link_clicks/?{QUERY}").content.decode()
+    found = [
+        (unescape(href), re.sub(r"<[^>]+>", "", text).strip())
+        for href, text in re.findall(r'<a href="([^"]*/posts/\?[^"]*)"[^>]*>(.*?)</a>', html)
+    ]
+    by_url: dict[str, set[str]] = {}
+    for href, text in found:
+        by_url.setdefault(href, set()).add(text)
+    assert len(by_url) == 3 + 1 + 1  # three posts, one campaign, all the posts
+    for href, texts in by_url.items():
+        drill = client.get(href).content.decode()
+        total, count = shown(drill, "post-total"), shown(drill, "post-count")
+        if "post=" in href:
+            assert texts == {total} and count == "1", href  # its value and its own rate
+        elif "campaign=" in href:
+            assert texts == {count, total} == {"2", "310"}, href
+        else:  # the shares of all the posts, and all of them together
+            assert (total, count) == ("400", "3")
+            assert texts == {"62%", "22%", "15%", "78%", "Together they carry 400."}
+    one = client.get(f"{BASE}/link_clicks/posts/?{QUERY}&campaign=Winter+boots").content.decode()
+    assert shown(one, "post-total") == "310" and "Post 3" in one and "Post 2" not in one
+    assert "Σ link_clicks of the posts published over 2025-12-01…2025-12-31." in unescape(one)
+
+
 def test_the_why_in_swedish(world: World, instagram: Channel, linkedin: Channel) -> None:
     reach, interactions = daily("IG_REACH.csv"), daily("IG_INTERACTIONS.csv")
 
