@@ -488,7 +488,7 @@ def metric_posts(
                     channel=str(p.channel),
                     text=p.text,
                     campaign=p.campaign,
-                    value=p.figure,
+                    value=p.figure,  # type: ignore[attr-defined]
                     base=getattr(p, "base", None),
                 ),
             )
