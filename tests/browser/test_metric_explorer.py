@@ -63,6 +63,13 @@ def test_a_lead_drills_down_from_a_metric_to_a_row_of_an_imported_file(
     source.get_by_role("link", name=FILE).click()
     page.get_by_role("heading", name=re.compile(re.escape(FILE))).wait_for()
     screenshot(page, "explorer-03-import")
+
+    page.go_back()
+    page.get_by_role("link", name="Click-through rate", exact=True).click()
+    page.get_by_test_id("all-posts").click()
+    page.get_by_role("heading", name="Posts behind Click-through rate").wait_for()
+    assert page.get_by_test_id("post-rows").get_by_role("row").count() > 1
+    screenshot(page, "explorer-06-ctr-posts")
     context.close()
 
 

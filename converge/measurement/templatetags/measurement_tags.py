@@ -34,4 +34,8 @@ def signed(value: Decimal | None, metric: MetricDef) -> str:
 
 @register.filter
 def share(value: Decimal | None) -> str:
-    return format_share(value, words()) if value is not None else "—"
+    """A share in percent, with a real minus sign where it went against the change."""
+    if value is None:
+        return "—"
+    text = format_share(value, words())
+    return "\u2212" + text[1:] if text.startswith("-") else text
