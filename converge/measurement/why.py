@@ -482,6 +482,8 @@ def explain(
                 )
             )
             parts.append(sentence % detail)
+        if lead.share > 100:
+            parts.append(_("The other channels together moved the other way."))
     if posts:
         listed = [
             _("%(post)s on %(channel)s (%(value)s)")

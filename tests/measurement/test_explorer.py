@@ -302,7 +302,7 @@ def test_the_why_of_a_sum_names_the_channel_and_the_posts_that_carried_it(
     assert (data.before, data.after, data.change) == (300, 500, 200)
     assert data.explanation == (
         "Link clicks rose by 200, from 300 to 500. 150% of the rise came from X/Twitter @acme "
-        "(300). The 3 posts of the period with the most link clicks: “Post 1” on X/Twitter "
+        "(300). The other channels together moved the other way. The 3 posts of the period with the most link clicks: “Post 1” on X/Twitter "
         "@acme (250); “Post 2” on X/Twitter @acme (90); “Post 3” on X/Twitter @acme (60)."
     )
     assert [(c.label, c.value, c.share_of_change) for _p, c in data.posts] == [

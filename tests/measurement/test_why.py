@@ -176,3 +176,16 @@ def test_no_change_is_said_plainly() -> None:
     assert explain(why, name="Link clicks", channel_names=NAMES, words=Words()) == (
         "Link clicks did not change: 5 in both periods."
     )
+
+
+def test_a_channel_that_moved_more_than_the_whole_is_told_with_the_others_offsetting() -> None:
+    # 400 → 500: LinkedIn +300 (300 % of the rise), Instagram −200.
+    why = decompose(
+        CLICKS,
+        {"li": Parts(D(100)), "ig": Parts(D(300))},
+        {"li": Parts(D(400)), "ig": Parts(D(100))},
+    )
+    assert explain(why, name="Link clicks", channel_names=NAMES, words=Words()) == (
+        "Link clicks rose by 100, from 400 to 500. 300% of the rise came from LinkedIn (300). "
+        "The other channels together moved the other way."
+    )
