@@ -19,6 +19,11 @@ urlpatterns = [
     path("metrics/<slug:key>/rows/", views.metric_rows, name="measurement_metric_rows"),
     path("metrics/<slug:key>/posts/", views.metric_post_rows, name="measurement_metric_posts"),
     path(
+        "metrics/<slug:key>/posts/export.<str:fmt>",
+        views.metric_post_rows_export,
+        name="measurement_metric_posts_export",
+    ),
+    path(
         "metrics/<slug:key>/rows/export.<str:fmt>",
         views.metric_rows_export,
         name="measurement_metric_rows_export",

@@ -823,10 +823,17 @@ def metric_rows_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpRes
     return exports.response(table, fmt, filename)
 
 
-@workspace_view()
-def metric_post_rows(request: WorkspaceRequest, key: str) -> HttpResponse:
-    """The posts behind a post figure of the explorer (all of the period's, one channel's,
-    one campaign's or one post), with their total and where each came from."""
+@dataclass(frozen=True)
+class PostDrill:
+    metric: MetricDef
+    periods: Periods
+    channel: selectors.ChannelRef | None
+    campaign: str | None
+    post: str | None
+    rows: Any  # QuerySet[Post], each with its ``figure`` (and ``base``)
+
+
+def _post_drill(request: WorkspaceRequest, key: str) -> PostDrill:
     ws = request.workspace
     metric = _metric_or_404(ws, key)
     periods = _periods(request)
@@ -844,7 +851,16 @@ def metric_post_rows(request: WorkspaceRequest, key: str) -> HttpResponse:
         campaign=campaign,
         post=post,
     )
-    total, count = selectors.post_row_totals(rows)
+    return PostDrill(metric, periods, channel, campaign, post, rows)
+
+
+@workspace_view()
+def metric_post_rows(request: WorkspaceRequest, key: str) -> HttpResponse:
+    """The posts behind a post figure of the explorer (all of the period's, one channel's,
+    one campaign's or one post), with their total and where each came from."""
+    ask = _post_drill(request, key)
+    metric = ask.metric
+    total, count = selectors.post_row_totals(ask.rows)
     key_name = selectors.metric_components(metric)[0]
     query = request.GET.copy()
     query.pop("page", None)
@@ -856,15 +872,57 @@ def metric_post_rows(request: WorkspaceRequest, key: str) -> HttpResponse:
             "name": explorer.metric_name(metric),
             "key_name": key_name,
             "base_name": metric.denominator if metric.aggregation == "ratio" else "",
-            "channel": channel,
-            "campaign": campaign,
-            "post": post,
+            "channel": ask.channel,
+            "campaign": ask.campaign,
+            "post": ask.post,
             "total": total,
             "count": count,
             "formula": _("Σ %(metric)s of the posts published over %(period)s.")
-            % {"metric": key_name, "period": periods.current},
-            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            % {"metric": key_name, "period": ask.periods.current},
+            "page": Paginator(ask.rows, 50).get_page(request.GET.get("page")),
             "query": query.urlencode(),
-            "back": periods.own_query,
+            "back": ask.periods.own_query,
         },
     )
+
+
+@workspace_view()
+def metric_post_rows_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpResponse:
+    """The posts behind a post figure, as CSV or XLSX."""
+    fmt = _fmt_or_404(fmt)
+    ask = _post_drill(request, key)
+    components = selectors.metric_components(ask.metric)
+    ratio = ask.metric.aggregation == "ratio"
+    table = exports.Table(
+        columns=[
+            _("Published"),
+            _("Platform"),
+            _("Channel"),
+            _("Post id"),
+            _("Text"),
+            _("Campaign"),
+            components[0],
+            *([components[-1]] if ratio else []),
+            _("Import file"),
+            _("Line"),
+        ],
+        rows=(
+            (
+                p.published_at,
+                p.channel.get_platform_display(),
+                p.channel.handle,
+                p.external_id,
+                p.text,
+                p.campaign,
+                p.figure,
+                *([p.base] if ratio else []),
+                p.source_import.file_name if p.source_import else _("entered by hand or generated"),
+                p.source_line,
+            )
+            for p in ask.rows.iterator(chunk_size=2000)
+        ),
+        title=ask.metric.key,
+    )
+    period = ask.periods.current
+    filename = f"{request.workspace.slug}-{ask.metric.key}-posts-{period.start}-{period.end}"
+    return exports.response(table, fmt, filename)

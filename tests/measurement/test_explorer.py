@@ -448,3 +448,27 @@ def test_a_drill_down_asks_the_same_few_queries_whatever_the_number_of_rows(
     for i in range(2, 9):
         add_channel(i)
     assert queries() == few <= 16
+
+
+def test_the_downloaded_posts_of_a_campaign_add_up_and_escape_formula_like_text(
+    world: World, signed_in
+) -> None:
+    x = Channel.objects.create(workspace=world.workspace, platform="x", handle="@acme")
+    for ident, clicks, text in (("1", "250", '=HYPERLINK("http://evil")'), ("2", "60", "+1 boots")):
+        Post.objects.create(
+            workspace=world.workspace, channel=x, external_id=ident, text=text, campaign="Winter",
+            published_at="2025-12-05T09:00:00+00:00", metrics={"link_clicks": clicks},
+        )  # fmt: skip
+    client: Client = signed_in(world.member)
+    response = client.get(f"{BASE}/link_clicks/posts/export.csv?{QUERY}&campaign=Winter")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["Text"], r["Channel"], r["link_clicks"]) for r in rows] == [
+        ('\'=HYPERLINK("http://evil")', "'@acme", "250"),
+        ("'+1 boots", "'@acme", "60"),
+    ]
+    xlsx = client.get(f"{BASE}/link_clicks/posts/export.xlsx?{QUERY}&campaign=Winter")
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[1][4] == '\'=HYPERLINK("http://evil")' and cells[1][6] == 250
