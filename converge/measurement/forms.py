@@ -186,10 +186,7 @@ class PeriodForm(forms.Form):
             label=_("Compare with, from"), required=False, widget=DATE
         )
         self.fields["vs_to"] = forms.DateField(
-            label=_("Compare with, to"),
-            required=False,
-            widget=DATE,
-            help_text=_("Leave empty to compare with the period of the same length just before."),
+            label=_("Compare with, to"), required=False, widget=DATE
         )
 
     def clean(self) -> dict[str, Any]:
