@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
 from django.db import transaction
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -18,9 +19,11 @@ from converge.api.core import _context
 from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, Workspace
 from converge.core.policy import Action
-from converge.measurement import selectors, services
+from converge.measurement import explorer, selectors, services
 from converge.measurement.catalogue import MetricDef
+from converge.measurement.forms import MAX_PERIOD_DAYS
 from converge.measurement.models import Channel, ColumnMapping, Import, ImportStatus, Observation
+from converge.measurement.selectors import Period
 
 router = Router(tags=["measurement"])
 BASE = "/workspaces/{slug}/measurement"
@@ -446,3 +449,311 @@ def import_commit(request: HttpRequest, slug: str, imp: UUID) -> ImportOut:
 def import_rollback(request: HttpRequest, slug: str, imp: UUID) -> ImportOut:
     workspace, me = _context(request, slug, EDIT)
     return _import_out(services.import_rollback(actor=me.user, record=_get_import(workspace, imp)))
+
+
+# --- The metric explorer: a metric's value, why it changed, the rows behind it ------------
+
+
+class PeriodOut(Schema):
+    start: date
+    end: date
+
+
+class ChannelFigureOut(Schema):
+    channel: UUID | None  # None: the business figures (no channel)
+    label: str
+    before: str | None
+    after: str | None
+
+
+class MetricValueOut(Schema):
+    key: str
+    unit: str
+    aggregation: str
+    period: PeriodOut
+    previous_period: PeriodOut
+    value: str | None
+    previous_value: str | None
+    change: str | None
+    formula: str
+    channels: list[ChannelFigureOut]
+
+
+class ChannelChangeOut(Schema):
+    channel: UUID | None
+    label: str
+    before: str | None
+    after: str | None
+    weight_before: str | None  # ratios: percent of the denominator
+    weight_after: str | None
+    rate_effect: str
+    mix_effect: str
+    change: str  # rate_effect + mix_effect; the channels' changes add up to the total
+    share: str | None  # percent of the total change
+
+
+class ContributorOut(Schema):
+    label: str
+    channel: str
+    value: str
+    share_of_posts: str | None
+    share_of_change: str | None
+    rate: str | None
+    posts: int
+    post_id: str | None = None
+    import_id: UUID | None = Field(default=None, alias="import")
+    line: int | None = None
+
+
+class WhyOut(Schema):
+    key: str
+    period: PeriodOut
+    previous_period: PeriodOut
+    before: str | None
+    after: str | None
+    change: str | None
+    method: str  # additive | rate_and_mix
+    explanation: str
+    channels: list[ChannelChangeOut]
+    posts_metric: str | None
+    posts: list[ContributorOut]
+    campaigns: list[ContributorOut]
+
+
+class RowOut(Schema):
+    day: date
+    channel: UUID | None
+    channel_label: str
+    metric: str
+    value: str
+    import_id: UUID | None = Field(default=None, alias="import")
+    file_name: str | None
+    line: int | None
+
+
+class TotalOut(Schema):
+    total: str
+    rows: int
+
+
+class RowsOut(Schema):
+    key: str
+    period: PeriodOut
+    channel: UUID | None
+    formula: str
+    totals: dict[str, TotalOut]
+    figure: str | None
+    count: int
+    rows: list[RowOut]
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _period_pair(
+    start: date | None, end: date | None, vs_start: date | None, vs_end: date | None
+) -> tuple[Period, Period]:
+    """The period asked for (by default the last 30 days) and the one to compare it with
+    (by default the same length just before)."""
+    today = timezone.localdate()
+    end = end or (start + timedelta(days=29) if start and start > today else today)
+    start = start or end - timedelta(days=29)
+    if start > end:
+        raise ConvergeError(_("The end comes before the start."), field="end", status=422)
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        raise ConvergeError(_("A period can be at most three years long."), field="end", status=422)
+    current = Period(start, end)
+    if bool(vs_start) != bool(vs_end):
+        raise ConvergeError(
+            _("Give both ends of the period to compare with, or neither."),
+            field="vs_end" if vs_start else "vs_start",
+            status=422,
+        )
+    if vs_start and vs_end:
+        if vs_start > vs_end:
+            raise ConvergeError(_("The end comes before the start."), field="vs_end", status=422)
+        return current, Period(vs_start, vs_end)
+    return current, current.previous()
+
+
+def _explorer(
+    request: HttpRequest,
+    slug: str,
+    key: str,
+    start: date | None,
+    end: date | None,
+    vs_start: date | None,
+    vs_end: date | None,
+) -> explorer.Explorer:
+    workspace, _m = _context(request, slug, READ)
+    index = selectors.metric_index(workspace)
+    metric = index.get(key)
+    if metric is None:
+        raise Http404
+    current, previous = _period_pair(start, end, vs_start, vs_end)
+    return explorer.build(workspace, metric, current, previous, index)
+
+
+@router.get(
+    f"{BASE}/metrics/{{key}}/value",
+    response=MetricValueOut,
+    summary="A metric's value over a period and the period before, per channel",
+)
+def metric_value(
+    request: HttpRequest,
+    slug: str,
+    key: str,
+    start: date | None = None,
+    end: date | None = None,
+    vs_start: date | None = None,
+    vs_end: date | None = None,
+) -> MetricValueOut:
+    data = _explorer(request, slug, key, start, end, vs_start, vs_end)
+    return MetricValueOut(
+        key=data.metric.key,
+        unit=data.metric.unit,
+        aggregation=data.metric.aggregation,
+        period=PeriodOut(start=data.current.start, end=data.current.end),
+        previous_period=PeriodOut(start=data.previous.start, end=data.previous.end),
+        value=_text(data.after),
+        previous_value=_text(data.before),
+        change=_text(data.change),
+        formula=explorer.formula(data.metric, data.current, data.labels()),
+        channels=[
+            ChannelFigureOut(
+                channel=row.ref.uuid,
+                label=row.ref.label,
+                before=_text(row.before),
+                after=_text(row.after),
+            )
+            for row in data.channels
+        ],
+    )
+
+
+@router.get(
+    f"{BASE}/metrics/{{key}}/why",
+    response=WhyOut,
+    summary="Why a metric changed: its change split by channel (exactly), posts, campaigns",
+)
+def metric_why(
+    request: HttpRequest,
+    slug: str,
+    key: str,
+    start: date | None = None,
+    end: date | None = None,
+    vs_start: date | None = None,
+    vs_end: date | None = None,
+) -> WhyOut:
+    data = _explorer(request, slug, key, start, end, vs_start, vs_end)
+    refs = {row.ref.id: row.ref for row in data.channels}
+    return WhyOut(
+        key=data.metric.key,
+        period=PeriodOut(start=data.current.start, end=data.current.end),
+        previous_period=PeriodOut(start=data.previous.start, end=data.previous.end),
+        before=_text(data.before),
+        after=_text(data.after),
+        change=_text(data.change),
+        method="additive" if data.why.additive else "rate_and_mix",
+        explanation=data.explanation,
+        channels=[
+            ChannelChangeOut(
+                channel=refs[c.channel].uuid,
+                label=refs[c.channel].label,
+                before=_text(c.before),
+                after=_text(c.after),
+                weight_before=_text(c.weight_before),
+                weight_after=_text(c.weight_after),
+                rate_effect=f"{c.rate_effect:f}",
+                mix_effect=f"{c.mix_effect:f}",
+                change=f"{c.effect:f}",
+                share=_text(c.share),
+            )
+            for c in data.why.channels
+        ],
+        posts_metric=data.posts_key or None,
+        posts=[
+            ContributorOut(
+                label=c.label,
+                channel=c.channel,
+                value=f"{c.value.normalize():f}",
+                share_of_posts=_text(c.share_of_posts),
+                share_of_change=_text(c.share_of_change),
+                rate=_text(c.rate),
+                posts=1,
+                post_id=post.external_id,
+                **{"import": post.source_import.uuid if post.source_import else None},
+                line=post.source_line,
+            )
+            for post, c in data.posts
+        ],
+        campaigns=[
+            ContributorOut(
+                label=c.label,
+                channel="",
+                value=f"{c.value.normalize():f}",
+                share_of_posts=_text(c.share_of_posts),
+                share_of_change=_text(c.share_of_change),
+                rate=_text(c.rate),
+                posts=c.count,
+            )
+            for c in data.campaigns
+        ],
+    )
+
+
+@router.get(
+    f"{BASE}/metrics/{{key}}/rows",
+    response=RowsOut,
+    summary="The rows behind a metric's figure over a period, with their totals and the formula",
+)
+def metric_rows(
+    request: HttpRequest,
+    slug: str,
+    key: str,
+    start: date | None = None,
+    end: date | None = None,
+    channel: str | None = None,
+    limit: int = 10000,
+) -> RowsOut:
+    workspace, _m = _context(request, slug, READ)
+    metric = selectors.metric_index(workspace).get(key)
+    if metric is None:
+        raise Http404
+    period, _previous = _period_pair(start, end, None, None)
+    target = selectors.ANY_CHANNEL
+    ref = None
+    if channel:
+        ref = selectors.channel_ref(workspace, channel)
+        if ref is None:
+            raise ConvergeError(
+                _("No channel of this workspace has the id given."), field="channel", status=422
+            )
+        target = ref.id
+    found = explorer.drill(workspace, metric, period, target)
+    return RowsOut(
+        key=metric.key,
+        period=PeriodOut(start=period.start, end=period.end),
+        channel=ref.uuid if ref else None,
+        formula=found.formula,
+        totals={
+            k: TotalOut(total=f"{total.normalize():f}", rows=n)
+            for k, (total, n) in found.totals.items()
+        },
+        figure=_text(found.figure),
+        count=sum(n for _t, n in found.totals.values()),
+        rows=[
+            RowOut(
+                day=o.day,
+                channel=o.channel.uuid if o.channel else None,
+                channel_label=str(o.channel) if o.channel else "",
+                metric=o.metric,
+                value=f"{o.value.normalize():f}",
+                **{"import": o.source_import.uuid if o.source_import else None},
+                file_name=o.source_import.file_name if o.source_import else None,
+                line=o.source_line,
+            )
+            for o in found.rows[: max(1, min(limit, 100000))]
+        ],
+    )

@@ -169,3 +169,35 @@ class MappingForm(forms.Form):
         self.fields["date_column"].choices = columns  # type: ignore[attr-defined]
         for name in ("amount_column", "status_column", "response_column"):
             self.fields[name].choices = [("", "—"), *columns]  # type: ignore[attr-defined]
+
+
+MAX_PERIOD_DAYS = 3 * 366 + 1
+
+
+class PeriodForm(forms.Form):
+    """The explorer's period (``from``…``to``) and, optionally, the period to compare it with
+    (``vs_from``…``vs_to``; by default the period of the same length just before)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.DateField(label=_("From"), required=False, widget=DATE)
+        self.fields["to"] = forms.DateField(label=_("To"), required=False, widget=DATE)
+        self.fields["vs_from"] = forms.DateField(
+            label=_("Compare with, from"), required=False, widget=DATE
+        )
+        self.fields["vs_to"] = forms.DateField(
+            label=_("Compare with, to"), required=False, widget=DATE
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for start, end in (("from", "to"), ("vs_from", "vs_to")):
+            first, last = data.get(start), data.get(end)
+            if first and last and first > last:
+                self.add_error(end, _("The end comes before the start."))
+            elif first and last and (last - first).days + 1 > MAX_PERIOD_DAYS:
+                self.add_error(end, _("A period can be at most three years long."))
+        if bool(data.get("vs_from")) != bool(data.get("vs_to")):
+            missing = "vs_to" if data.get("vs_from") else "vs_from"
+            self.add_error(missing, _("Give both ends of the period to compare with, or neither."))
+        return data

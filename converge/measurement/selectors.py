@@ -3,14 +3,24 @@ progress of big imports, and the observations and posts that pages and exports s
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import reduce
+from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 
 from converge.core.models import Workspace
-from converge.measurement.catalogue import BUILT_IN, MetricDef
+from converge.measurement.catalogue import BUILT_IN, MetricDef, derived_value
 from converge.measurement.importers.base import Importer
 from converge.measurement.importers.business import BusinessImporter, MappingSpec, normalised
 from converge.measurement.models import (
@@ -22,6 +32,8 @@ from converge.measurement.models import (
     Post,
     WorkspaceMetric,
 )
+from converge.measurement.why import CampaignFigure, Parts, PostFigure
+from converge.strategy.models import Platform
 
 
 def metric_def(metric: WorkspaceMetric) -> MetricDef:
@@ -184,3 +196,357 @@ def post_metric_keys(rows: QuerySet[Post]) -> list[str]:
     for metrics in rows.order_by().values_list("metrics", flat=True).iterator():
         keys.update(metrics or {})
     return sorted(keys)
+
+
+# --- The metric explorer, its "why" and its drill-down ------------------------------------
+# Every figure of the explorer comes from one aggregate query per period pair (two for a
+# "last value" metric), and every drill-down lists the very rows that query added up.
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar days ``start``…``end`` (inclusive) in the workspace's time zone."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length that ends the day before this one starts."""
+        end = self.start - timedelta(days=1)
+        return Period(end - timedelta(days=self.days - 1), end)
+
+    def q(self, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}day__gte": self.start, f"{prefix}day__lte": self.end})
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}…{self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    """A channel as the explorer names it; ``id`` None is the business figures (no channel)."""
+
+    id: int | None
+    uuid: UUID | None
+    platform: str
+    handle: str
+
+    @property
+    def label(self) -> str:
+        if self.id is None:
+            return str(_("No channel (business figures)"))
+        return f"{Platform(self.platform).label} {self.handle}"
+
+    @property
+    def param(self) -> str:
+        """The channel as the drill-down's query string names it."""
+        return str(self.uuid) if self.uuid else "none"
+
+
+def metric_components(metric: MetricDef) -> tuple[str, ...]:
+    """The stored metrics a metric is computed from: its numerator and denominator (ratios),
+    or itself."""
+    if metric.aggregation == "ratio" and metric.numerator and metric.denominator:
+        return (metric.numerator, metric.denominator)
+    return (metric.key,)
+
+
+@dataclass
+class Comparison:
+    """Each channel's parts (see ``why.Parts``) in the current and the comparison period."""
+
+    metric: MetricDef
+    current: dict[int | None, Parts]
+    previous: dict[int | None, Parts]
+    channels: dict[int | None, ChannelRef]
+
+
+def _channel_ref(row: dict[str, Any]) -> ChannelRef:
+    return ChannelRef(
+        row["channel_id"],
+        row["channel__uuid"],
+        row["channel__platform"] or "",
+        row["channel__handle"] or "",
+    )
+
+
+CHANNEL_FIELDS = ("channel_id", "channel__uuid", "channel__platform", "channel__handle")
+
+
+def last_days(
+    workspace: Workspace, metric: str, periods: dict[str, Period]
+) -> dict[tuple[str, int | None], date]:
+    """(period name, channel id) → the last day with a figure of ``metric`` in that period."""
+    rows = (
+        Observation.objects.filter(workspace=workspace, metric=metric)
+        .filter(reduce(operator.or_, (p.q() for p in periods.values())))
+        .values("channel_id")
+        .annotate(**{name: Max("day", filter=p.q()) for name, p in periods.items()})
+        .order_by()
+    )
+    return {(name, row["channel_id"]): row[name] for row in rows for name in periods if row[name]}
+
+
+def metric_comparison(
+    workspace: Workspace, metric: MetricDef, current: Period, previous: Period
+) -> Comparison:
+    """The per-channel parts of ``metric`` in both periods: one aggregate query (sums,
+    ratios, means), or two for a last-value metric (each channel's last day, then its value)."""
+    components = metric_components(metric)
+    both = current.q() | previous.q()
+    rows = Observation.objects.filter(workspace=workspace, metric__in=components).filter(both)
+    out = Comparison(metric, {}, {}, {})
+    if metric.aggregation == "last":
+        days = last_days(workspace, metric.key, {"cur": current, "prev": previous})
+        if not days:
+            return out
+        wanted = reduce(
+            operator.or_, (Q(channel_id=channel, day=day) for (_n, channel), day in days.items())
+        )
+        values = {
+            (row["channel_id"], row["day"]): row
+            for row in rows.filter(wanted, metric=metric.key).values(
+                *CHANNEL_FIELDS, "day", "value"
+            )
+        }
+        for (name, channel), day in days.items():
+            row = values[(channel, day)]
+            out.channels[channel] = _channel_ref(row)
+            target = out.current if name == "cur" else out.previous
+            target[channel] = Parts(row["value"])
+        return out
+    found = (
+        rows.values(*CHANNEL_FIELDS, "metric")
+        .annotate(
+            cur=Sum("value", filter=current.q()),
+            prev=Sum("value", filter=previous.q()),
+            cur_n=Count("id", filter=current.q()),
+            prev_n=Count("id", filter=previous.q()),
+        )
+        .order_by()
+    )
+    zero = Decimal(0)
+    for row in found:
+        channel = row["channel_id"]
+        out.channels[channel] = _channel_ref(row)
+        for target, total, count in (
+            (out.current, row["cur"], row["cur_n"]),
+            (out.previous, row["prev"], row["prev_n"]),
+        ):
+            if not count:
+                continue
+            parts = target.get(channel, Parts(zero, zero))
+            if metric.aggregation == "sum":
+                parts = Parts(total)
+            elif metric.aggregation == "mean":
+                parts = Parts(total, Decimal(count))
+            elif row["metric"] == components[0]:
+                parts = Parts(total, parts.denominator)
+            else:
+                parts = Parts(parts.numerator, total)
+            target[channel] = parts
+    return out
+
+
+def metric_daily(
+    workspace: Workspace, metric: MetricDef, period: Period
+) -> list[tuple[date, ChannelRef, Decimal | None]]:
+    """The metric day by day and channel by channel over ``period``: one query."""
+    components = metric_components(metric)
+    rows = (
+        Observation.objects.filter(workspace=workspace, metric__in=components)
+        .filter(period.q())
+        .values(*CHANNEL_FIELDS, "day", "metric")
+        .annotate(total=Sum("value"))
+        .order_by("day")
+    )
+    days: dict[tuple[date, int | None], dict[str, Decimal]] = {}
+    refs: dict[int | None, ChannelRef] = {}
+    for row in rows:
+        refs.setdefault(row["channel_id"], _channel_ref(row))
+        days.setdefault((row["day"], row["channel_id"]), {})[row["metric"]] = row["total"]
+    out: list[tuple[date, ChannelRef, Decimal | None]] = []
+    for (day, channel), values in days.items():
+        if metric.aggregation == "ratio":
+            value = derived_value(metric, values.get(components[0]), values.get(components[-1]))
+        else:
+            value = values.get(metric.key)
+        out.append((day, refs[channel], value))
+    return out
+
+
+ANY_CHANNEL: Any = object()  # the drill-down's "every channel"
+
+
+def metric_rows(
+    workspace: Workspace,
+    metric: MetricDef,
+    period: Period,
+    channel: int | None | Any = ANY_CHANNEL,
+) -> QuerySet[Observation]:
+    """The observations behind ``metric`` over ``period`` (for one channel, or every one):
+    the rows a figure of the explorer adds up. For a last-value metric, each channel's
+    last day only."""
+    rows = Observation.objects.filter(
+        workspace=workspace, metric__in=metric_components(metric)
+    ).filter(period.q())
+    if channel is not ANY_CHANNEL:
+        rows = (
+            rows.filter(channel__isnull=True)
+            if channel is None
+            else rows.filter(channel_id=channel)
+        )
+    if metric.aggregation == "last":
+        found = last_days(workspace, metric.key, {"p": period})
+        wanted = [
+            Q(channel_id=c, day=d)
+            for (_n, c), d in found.items()
+            if channel is ANY_CHANNEL or c == channel
+        ]
+        rows = rows.filter(reduce(operator.or_, wanted)) if wanted else rows.none()
+    return rows.select_related("channel", "source_import").order_by(
+        "-day", "channel__platform", "channel__handle", "metric"
+    )
+
+
+def metric_row_totals(rows: QuerySet[Observation]) -> dict[str, tuple[Decimal, int]]:
+    """metric → (Σ value, number of rows) of the drill-down's rows: one query."""
+    return {
+        row["metric"]: (row["total"], row["n"])
+        for row in rows.order_by()
+        .values("metric")
+        .annotate(total=Sum("value"), n=Count("id"))
+        .order_by()
+    }
+
+
+def _published(period: Period, time_zone: str) -> Q:
+    zone = ZoneInfo(time_zone)
+    start = datetime.combine(period.start, time.min, tzinfo=zone)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
+    return Q(published_at__gte=start, published_at__lt=end)
+
+
+@dataclass(frozen=True)
+class PostContributions:
+    key: str  # the post metric the posts are ranked by
+    posts: list[tuple[Post, PostFigure]]
+    campaigns: list[CampaignFigure]
+    total: Decimal  # what every post of the period carries of ``key``
+    count: int
+
+
+def post_figures(workspace: Workspace, metric: MetricDef, period: Period) -> QuerySet[Post] | None:
+    """The posts published in ``period`` that carry the metric (a ratio's numerator), each
+    annotated with it as ``figure`` (and the ratio's denominator as ``base``); ``None`` for a
+    metric that posts do not carry (means, last values)."""
+    if metric.aggregation in ("mean", "last"):
+        return None
+    key = metric_components(metric)[0]
+    base = metric.denominator if metric.aggregation == "ratio" else None
+    number: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=4)
+    rows = (
+        Post.objects.filter(workspace=workspace, metrics__has_key=key)
+        .filter(_published(period, workspace.time_zone))
+        .annotate(figure=Cast(KT(f"metrics__{key}"), number))
+    )
+    if base:
+        rows = rows.annotate(base=Cast(KT(f"metrics__{base}"), number))
+    return rows
+
+
+def metric_posts(
+    workspace: Workspace, metric: MetricDef, period: Period, *, limit: int = 5
+) -> PostContributions | None:
+    """The posts published in ``period`` that carry the most of the metric (of a ratio's
+    numerator), and the campaigns by what their posts carry: three queries. ``None`` for a
+    metric that posts do not carry (means, last values)."""
+    rows = post_figures(workspace, metric, period)
+    if rows is None:
+        return None
+    key = metric_components(metric)[0]
+    base = metric.denominator if metric.aggregation == "ratio" else None
+    summary = rows.aggregate(total=Sum("figure"), n=Count("id"))
+    top = list(rows.select_related("channel", "source_import").order_by("-figure", "id")[:limit])
+    campaigns = (
+        rows.exclude(campaign="")
+        .values("campaign")
+        .annotate(n=Count("id"), value=Sum("figure"), **({"based": Sum("base")} if base else {}))
+        .order_by("-value", "campaign")[:limit]
+    )
+    return PostContributions(
+        key=key,
+        posts=[
+            (
+                p,
+                PostFigure(
+                    ident=p.external_id,
+                    channel=str(p.channel),
+                    text=p.text,
+                    campaign=p.campaign,
+                    value=p.figure,  # type: ignore[attr-defined]
+                    base=getattr(p, "base", None),
+                ),
+            )
+            for p in top
+        ],
+        campaigns=[
+            CampaignFigure(c["campaign"], c["n"], c["value"], c.get("based")) for c in campaigns
+        ],
+        total=summary["total"] or Decimal(0),
+        count=summary["n"],
+    )
+
+
+def channel_labels(rows: QuerySet[Observation]) -> list[str]:
+    """The channels of the given rows, by name: one query."""
+    refs = [_channel_ref(row) for row in rows.order_by().values(*CHANNEL_FIELDS).distinct()]
+    refs.sort(key=lambda r: (r.id is None, r.platform, r.handle))
+    return [r.label for r in refs]
+
+
+def channel_ref(workspace: Workspace, wanted: str) -> ChannelRef | None:
+    """The drill-down's ``channel`` parameter (a channel's UUID, or "none" for the business
+    figures) as a channel of this workspace; ``None`` when it names none."""
+    if wanted == "none":
+        return ChannelRef(None, None, "", "")
+    try:
+        channel = Channel.objects.filter(workspace=workspace, uuid=wanted).first()
+    except ValidationError:
+        return None
+    if channel is None:
+        return None
+    return ChannelRef(channel.pk, channel.uuid, channel.platform, channel.handle)
+
+
+def post_rows(
+    workspace: Workspace,
+    metric: MetricDef,
+    period: Period,
+    *,
+    channel: int | None = None,
+    campaign: str | None = None,
+    post: str | None = None,
+) -> QuerySet[Post]:
+    """The posts behind a post figure of the explorer, largest first: every post of the
+    period carrying the metric, or those of one channel, one campaign, or one post."""
+    rows = post_figures(workspace, metric, period)
+    if rows is None:
+        return Post.objects.none()
+    if channel is not None:
+        rows = rows.filter(channel_id=channel)
+    if campaign is not None:
+        rows = rows.filter(campaign=campaign)
+    if post is not None:
+        rows = rows.filter(external_id=post)
+    return rows.select_related("channel", "source_import").order_by("-figure", "id")
+
+
+def post_row_totals(rows: QuerySet[Post]) -> tuple[Decimal, int]:
+    """Σ of the posts' figure and how many posts: one query."""
+    found = rows.order_by().aggregate(total=Sum("figure"), n=Count("id"))
+    return found["total"] or Decimal(0), found["n"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from converge.core import exports
@@ -23,11 +26,19 @@ from converge.core.forms import show_error
 from converge.core.models import Capability, Workspace
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
-from converge.measurement import selectors, services
-from converge.measurement.catalogue import BUILT_IN
-from converge.measurement.forms import ChannelForm, FigureForm, MappingForm, MetricForm, UploadForm
+from converge.measurement import explorer, selectors, services
+from converge.measurement.catalogue import BUILT_IN, MetricDef
+from converge.measurement.forms import (
+    ChannelForm,
+    FigureForm,
+    MappingForm,
+    MetricForm,
+    PeriodForm,
+    UploadForm,
+)
 from converge.measurement.importers import business
 from converge.measurement.models import Channel, Import, ImportStatus
+from converge.measurement.selectors import Period
 
 EDIT = Capability.EDIT_STRATEGY
 
@@ -547,4 +558,371 @@ def posts_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
         title=_("Posts"),
     )
     filename = f"{request.workspace.slug}-posts-{timezone.localdate():%Y-%m-%d}"
+    return exports.response(table, fmt, filename)
+
+
+# --- The metric explorer and its drill-down -----------------------------------------------
+
+
+def _metric_or_404(workspace: Workspace, key: str) -> MetricDef:
+    metric = selectors.metric_index(workspace).get(key)
+    if metric is None:
+        raise Http404("No such metric.")
+    return metric
+
+
+@dataclass(frozen=True)
+class Periods:
+    form: PeriodForm
+    current: Period
+    previous: Period
+    chosen_vs: bool  # the comparison period was given, not the one just before
+
+    def query(self, *, current: bool = True, vs: bool = False, channel: str = "") -> str:
+        """The query string of a drill-down: the current or the previous period, with the
+        other one to compare with (``vs``), for one channel or every one."""
+        period = self.current if current else self.previous
+        params = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+        if vs:
+            params |= {
+                "vs_from": self.previous.start.isoformat(),
+                "vs_to": self.previous.end.isoformat(),
+            }
+        if channel:
+            params["channel"] = channel
+        return urlencode(params)
+
+    @property
+    def own_query(self) -> str:
+        """The explorer's own query string (for its downloads)."""
+        params = {"from": self.current.start.isoformat(), "to": self.current.end.isoformat()}
+        if self.chosen_vs:
+            params |= {
+                "vs_from": self.previous.start.isoformat(),
+                "vs_to": self.previous.end.isoformat(),
+            }
+        return urlencode(params)
+
+
+def _periods(request: WorkspaceRequest) -> Periods:
+    """The period from ``from``/``to`` (by default the last 30 days) and the one to compare
+    it with (``vs_from``/``vs_to``, by default the same length just before). Bad dates show
+    next to their field; the defaults stand in meanwhile."""
+    form = PeriodForm(request.GET)
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_valid() else {}
+    start, end = data.get("from"), data.get("to")
+    if end is None:
+        end = start + timedelta(days=29) if start and start > today else today
+    start = start or end - timedelta(days=29)
+    current = Period(start, end)
+    vs_from, vs_to = data.get("vs_from"), data.get("vs_to")
+    if vs_from and vs_to:
+        return Periods(form, current, Period(vs_from, vs_to), True)
+    return Periods(form, current, current.previous(), False)
+
+
+def _period_form_shown(periods: Periods) -> PeriodForm:
+    """The form as sent when it has errors; otherwise showing the periods in use."""
+    if periods.form.errors:
+        return periods.form
+    initial = {"from": periods.current.start, "to": periods.current.end}
+    if periods.chosen_vs:
+        initial |= {"vs_from": periods.previous.start, "vs_to": periods.previous.end}
+    return PeriodForm(initial=initial)
+
+
+@workspace_view()
+def metric_detail(request: WorkspaceRequest, key: str) -> HttpResponse:
+    """A metric over a period against the one before: the value, per channel, day by day,
+    and why it changed; every number links to the rows behind it."""
+    ws = request.workspace
+    index = selectors.metric_index(ws)
+    metric = index.get(key)
+    if metric is None:
+        raise Http404("No such metric.")
+    periods = _periods(request)
+    data = explorer.build(ws, metric, periods.current, periods.previous, index)
+    return render(
+        request,
+        "measurement/metric_detail.html",
+        {
+            "metric": metric,
+            "x": data,
+            "periods": periods,
+            "form": _period_form_shown(periods),
+            "q_after": periods.query(),
+            "q_before": periods.query(current=False),
+            "q_change": periods.query(vs=True),
+            "places": 2 if metric.aggregation in ("ratio", "mean") else 0,
+        },
+    )
+
+
+def _explorer_table(data: explorer.Explorer) -> exports.Table:
+    return exports.Table(
+        columns=[
+            _("Channel"),
+            _("Before (%(period)s)") % {"period": data.previous},
+            _("After (%(period)s)") % {"period": data.current},
+            pgettext("difference between periods", "Change"),
+            _("Rate effect"),
+            _("Mix effect"),
+            _("Share of the change, percent"),
+        ],
+        rows=[
+            *(
+                (
+                    row.ref.label,
+                    row.before,
+                    row.after,
+                    row.change.effect if row.change else None,
+                    row.change.rate_effect if row.change and not data.why.additive else None,
+                    row.change.mix_effect if row.change and not data.why.additive else None,
+                    row.change.share if row.change else None,
+                )
+                for row in data.channels
+            ),
+            (_("Total"), data.before, data.after, data.change, None, None, None),
+        ],
+        title=data.metric.key,
+    )
+
+
+@workspace_view()
+def metric_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpResponse:
+    """The explorer's per-channel table with the parts of the change, as CSV or XLSX."""
+    fmt = _fmt_or_404(fmt)
+    ws = request.workspace
+    index = selectors.metric_index(ws)
+    metric = index.get(key)
+    if metric is None:
+        raise Http404("No such metric.")
+    periods = _periods(request)
+    data = explorer.build(ws, metric, periods.current, periods.previous, index)
+    filename = (
+        f"{ws.slug}-{metric.key}-{periods.current.start:%Y-%m-%d}-{periods.current.end:%Y-%m-%d}"
+    )
+    return exports.response(_explorer_table(data), fmt, filename)
+
+
+@dataclass(frozen=True)
+class DrillRequest:
+    metric: MetricDef
+    periods: Periods
+    vs: bool
+    channel: selectors.ChannelRef | None
+    target: Any  # the channel id, or selectors.ANY_CHANNEL
+
+
+def _drill_request(request: WorkspaceRequest, key: str) -> DrillRequest:
+    metric = _metric_or_404(request.workspace, key)
+    periods = _periods(request)
+    wanted = request.GET.get("channel", "")
+    channel = selectors.channel_ref(request.workspace, wanted) if wanted else None
+    if wanted and channel is None:
+        raise Http404("No such channel.")
+    target = channel.id if channel is not None else selectors.ANY_CHANNEL
+    return DrillRequest(metric, periods, periods.chosen_vs, channel, target)
+
+
+@workspace_view()
+def metric_rows(request: WorkspaceRequest, key: str) -> HttpResponse:
+    """The rows behind one figure of the explorer, with their totals and the formula: the
+    figure of a period, or (with ``vs_from``/``vs_to``) a change between two periods."""
+    ws = request.workspace
+    ask = _drill_request(request, key)
+    current = explorer.drill(ws, ask.metric, ask.periods.current, ask.target)
+    before = explorer.drill(ws, ask.metric, ask.periods.previous, ask.target) if ask.vs else None
+    rows = current.rows | before.rows if before is not None else current.rows
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    names = _metric_names(ws)
+    query = request.GET.copy()
+    query.pop("page", None)
+    change = None
+    if before is not None and current.figure is not None and before.figure is not None:
+        change = current.figure - before.figure
+    formula = current.formula
+    if before is not None:
+        formula = explorer.formula(
+            ask.metric,
+            ask.periods.current,
+            sorted(set(current.channels) | set(before.channels)),
+            vs=ask.periods.previous,
+        )
+    part = None
+    if before is not None and ask.channel is not None:
+        part = explorer.channel_part(
+            ws, ask.metric, ask.periods.current, ask.periods.previous, ask.channel.id
+        )
+    return render(
+        request,
+        "measurement/metric_rows.html",
+        {
+            "part": part,
+            "metric": ask.metric,
+            "name": explorer.metric_name(ask.metric),
+            "channel": ask.channel,
+            "drills": [d for d in (current, before) if d is not None],
+            "current": current,
+            "before": before,
+            "change": change,
+            "formula": formula,
+            "page": page,
+            "names": names,
+            "query": query.urlencode(),
+            "back": ask.periods.own_query,
+            "places": 2 if ask.metric.aggregation in ("ratio", "mean") else 0,
+        },
+    )
+
+
+@workspace_view()
+def metric_rows_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpResponse:
+    """Every row behind the figure, as CSV or XLSX."""
+    fmt = _fmt_or_404(fmt)
+    ws = request.workspace
+    ask = _drill_request(request, key)
+    current = explorer.drill(ws, ask.metric, ask.periods.current, ask.target)
+    parts = [(ask.periods.current, current.rows)]
+    if ask.vs:
+        before = explorer.drill(ws, ask.metric, ask.periods.previous, ask.target)
+        parts.append((ask.periods.previous, before.rows))
+    names = _metric_names(ws)
+    table = exports.Table(
+        columns=[
+            _("Period"),
+            _("Date"),
+            _("Platform"),
+            _("Channel"),
+            _("Metric key"),
+            _("Metric"),
+            _("Value"),
+            _("Import file"),
+            _("Line"),
+        ],
+        rows=(
+            (
+                str(period),
+                o.day,
+                o.channel.get_platform_display() if o.channel else "",
+                o.channel.handle if o.channel else "",
+                o.metric,
+                names.get(o.metric, o.metric),
+                o.value,
+                o.source_import.file_name if o.source_import else _("entered by hand or generated"),
+                o.source_line,
+            )
+            for period, rows in parts
+            for o in rows.iterator(chunk_size=5000)
+        ),
+        title=ask.metric.key,
+    )
+    period = ask.periods.current
+    filename = f"{ws.slug}-{ask.metric.key}-rows-{period.start}-{period.end}"
+    return exports.response(table, fmt, filename)
+
+
+@dataclass(frozen=True)
+class PostDrill:
+    metric: MetricDef
+    periods: Periods
+    channel: selectors.ChannelRef | None
+    campaign: str | None
+    post: str | None
+    rows: Any  # QuerySet[Post], each with its ``figure`` (and ``base``)
+
+
+def _post_drill(request: WorkspaceRequest, key: str) -> PostDrill:
+    ws = request.workspace
+    metric = _metric_or_404(ws, key)
+    periods = _periods(request)
+    wanted = request.GET.get("channel", "")
+    channel = selectors.channel_ref(ws, wanted) if wanted and wanted != "none" else None
+    if wanted and channel is None:
+        raise Http404("No such channel.")
+    campaign = request.GET.get("campaign")
+    post = request.GET.get("post")
+    rows = selectors.post_rows(
+        ws,
+        metric,
+        periods.current,
+        channel=channel.id if channel else None,
+        campaign=campaign,
+        post=post,
+    )
+    return PostDrill(metric, periods, channel, campaign, post, rows)
+
+
+@workspace_view()
+def metric_post_rows(request: WorkspaceRequest, key: str) -> HttpResponse:
+    """The posts behind a post figure of the explorer (all of the period's, one channel's,
+    one campaign's or one post), with their total and where each came from."""
+    ask = _post_drill(request, key)
+    metric = ask.metric
+    total, count = selectors.post_row_totals(ask.rows)
+    key_name = selectors.metric_components(metric)[0]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "measurement/metric_posts.html",
+        {
+            "metric": metric,
+            "name": explorer.metric_name(metric),
+            "key_name": key_name,
+            "base_name": metric.denominator if metric.aggregation == "ratio" else "",
+            "channel": ask.channel,
+            "campaign": ask.campaign,
+            "post": ask.post,
+            "total": total,
+            "count": count,
+            "formula": _("Σ %(metric)s of the posts published over %(period)s.")
+            % {"metric": key_name, "period": ask.periods.current},
+            "page": Paginator(ask.rows, 50).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "back": ask.periods.own_query,
+        },
+    )
+
+
+@workspace_view()
+def metric_post_rows_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpResponse:
+    """The posts behind a post figure, as CSV or XLSX."""
+    fmt = _fmt_or_404(fmt)
+    ask = _post_drill(request, key)
+    components = selectors.metric_components(ask.metric)
+    ratio = ask.metric.aggregation == "ratio"
+    table = exports.Table(
+        columns=[
+            _("Published"),
+            _("Platform"),
+            _("Channel"),
+            _("Post id"),
+            _("Text"),
+            _("Campaign"),
+            components[0],
+            *([components[-1]] if ratio else []),
+            _("Import file"),
+            _("Line"),
+        ],
+        rows=(
+            (
+                p.published_at,
+                p.channel.get_platform_display(),
+                p.channel.handle,
+                p.external_id,
+                p.text,
+                p.campaign,
+                p.figure,
+                *([p.base] if ratio else []),
+                p.source_import.file_name if p.source_import else _("entered by hand or generated"),
+                p.source_line,
+            )
+            for p in ask.rows.iterator(chunk_size=2000)
+        ),
+        title=ask.metric.key,
+    )
+    period = ask.periods.current
+    filename = f"{request.workspace.slug}-{ask.metric.key}-posts-{period.start}-{period.end}"
     return exports.response(table, fmt, filename)
