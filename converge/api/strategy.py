@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 import pydantic
@@ -31,6 +31,7 @@ from converge.api.core import _context
 from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, Membership, User, Workspace
 from converge.core.policy import Action
+from converge.measurement.models import Channel
 from converge.strategy import selectors, services, yaml_io
 from converge.strategy.models import (
     AmecStage,
@@ -43,6 +44,7 @@ from converge.strategy.models import (
     InitiativeStatus,
     Kpi,
     KpiValue,
+    KpiWindow,
     MaturityStage,
     Message,
     Platform,
@@ -496,6 +498,16 @@ class KpiIn(Schema):
     owner: UUID | None = Field(default=None, description="The owner's membership id.")
     review_cadence: Cadence = Cadence.MONTHLY
     amec_stage: AmecStage = AmecStage.OUTCOME
+    window: KpiWindow | Literal[""] = Field(
+        default="",
+        description="The trailing period the figures are aggregated over: day, week, month "
+        "(30 days), quarter (91 days) or year; empty: the default for the metric.",
+    )
+    channels: list[UUID] = Field(
+        default=[],
+        description="Measurement channel ids the KPI is computed from; none: every channel "
+        "and the figures without a channel.",
+    )
 
 
 class KpiPatch(Schema):
@@ -512,6 +524,8 @@ class KpiPatch(Schema):
     owner: UUID | None = None
     review_cadence: Cadence | None = None
     amec_stage: AmecStage | None = None
+    window: KpiWindow | Literal[""] | None = None
+    channels: list[UUID] | None = None
 
 
 class KpiPointOut(Schema):
@@ -537,6 +551,8 @@ class KpiOut(Schema):
     owner: UUID | None
     review_cadence: str
     amec_stage: str
+    window: str
+    channels: list[UUID]
     created_at: dt.datetime
     archived_at: dt.datetime | None
 
@@ -593,6 +609,8 @@ def _kpi_out(k: Kpi) -> KpiOut:
         owner=k.owner.uuid if k.owner else None,
         review_cadence=k.review_cadence,
         amec_stage=k.amec_stage,
+        window=k.window,
+        channels=sorted((c.uuid for c in k.channels.all()), key=str),
         created_at=k.created_at,
         archived_at=k.archived_at,
     )
@@ -602,6 +620,13 @@ def _kpi_write(me: Membership, workspace: Workspace, kpi: Kpi | None, data: KpiI
     linked = [kpi.objective_id] if kpi else []
     objective = _objectives(workspace, [data.objective], linked, "objective")[0]
     owner = _member(workspace, data.owner, "owner")
+    channels = _resolve(
+        Channel.objects.filter(workspace=workspace),
+        data.channels,
+        key="uuid",
+        field="channels",
+        message=_("No channel of this workspace has the id given."),
+    )
     band = data.band or KpiBandIn()
     with _fields_renamed(KPI_FIELDS):
         return services.kpi_save(
@@ -622,6 +647,8 @@ def _kpi_write(me: Membership, workspace: Workspace, kpi: Kpi | None, data: KpiI
             owner=owner,
             review_cadence=data.review_cadence.value,
             amec_stage=data.amec_stage.value,
+            window=str(data.window),
+            channels=channels,
         )
 
 

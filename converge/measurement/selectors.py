@@ -1,19 +1,25 @@
 """Reads of measurement: the workspace's metric index, its saved column mappings, the
-progress of big imports, and the observations and posts that pages and exports share."""
+progress of big imports, the observations and posts that pages and exports share, KPI progress
+computed from the figures, and annotations."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from converge.core.models import Workspace
+from converge.measurement import progress
 from converge.measurement.catalogue import BUILT_IN, MetricDef
 from converge.measurement.importers.base import Importer
 from converge.measurement.importers.business import BusinessImporter, MappingSpec, normalised
 from converge.measurement.models import (
+    Annotation,
     Channel,
     ColumnMapping,
     Import,
@@ -22,6 +28,7 @@ from converge.measurement.models import (
     Post,
     WorkspaceMetric,
 )
+from converge.strategy.models import Kpi, KpiValue
 
 
 def metric_def(metric: WorkspaceMetric) -> MetricDef:
@@ -184,3 +191,136 @@ def post_metric_keys(rows: QuerySet[Post]) -> list[str]:
     for metrics in rows.order_by().values_list("metrics", flat=True).iterator():
         keys.update(metrics or {})
     return sorted(keys)
+
+
+# --- KPI progress ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiProgress:
+    """A KPI's progress and how it was computed: ``metric`` is the catalogue metric when the
+    KPI's metric key is in the workspace's index (else ``None``: manual values only)."""
+
+    kpi_id: int
+    metric: MetricDef | None
+    window: str
+    channels: frozenset[int] | None
+    progress: progress.Progress
+    history_from: date
+
+
+def kpi_window(kpi: Kpi, metric: MetricDef | None) -> str:
+    if kpi.window:
+        return kpi.window
+    return progress.default_window(metric.aggregation if metric else "sum")
+
+
+def history_start(kpi: Kpi, as_of: date) -> date:
+    """Where a KPI's history starts: a year before its baseline date (or before ``as_of``)."""
+    anchor = min(kpi.baseline_date, as_of) if kpi.baseline_date else as_of
+    return progress.add_years(anchor, -1)
+
+
+def kpi_progress(workspace: Workspace, kpis: Sequence[Kpi], as_of: date) -> dict[int, KpiProgress]:
+    """Progress of many KPIs at once, by KPI id, in a constant number of queries: the metric
+    index, the KPIs' channels, one GROUP BY (metric, channel, day) over the date range all of
+    them need, and the manual values. The rest is pure maths (``progress.py``)."""
+    kpis = list(kpis)
+    if not kpis:
+        return {}
+    index = metric_index(workspace)
+    ids = [k.pk for k in kpis]
+    scopes: dict[int, set[int]] = {}
+    for kpi_id, channel_id in Kpi.channels.through.objects.filter(kpi_id__in=ids).values_list(
+        "kpi_id", "channel_id"
+    ):
+        scopes.setdefault(kpi_id, set()).add(channel_id)
+    plans = []
+    keys: set[str] = set()
+    start = as_of
+    for kpi in kpis:
+        metric = index.get(kpi.metric_key)
+        window = kpi_window(kpi, metric)
+        since = history_start(kpi, as_of)
+        if metric is not None:
+            keys |= progress.stored_keys(metric, index)
+            earliest = min(since, progress.add_years(as_of, -1))
+            start = min(start, progress.window_start(window, earliest))
+        chosen = scopes.get(kpi.pk)
+        plans.append((kpi, metric, window, frozenset(chosen) if chosen else None, since))
+    rows: list[progress.Row] = []
+    if keys:
+        grouped = (
+            Observation.objects.filter(
+                workspace=workspace, metric__in=sorted(keys), day__gte=start, day__lte=as_of
+            )
+            .values("metric", "channel_id", "day")
+            .annotate(total=Sum("value"))
+            .order_by()
+            .values_list("metric", "channel_id", "day", "total")
+        )
+        rows = [(m, c, d, Decimal(v)) for m, c, d, v in grouped]
+    figures = progress.Figures(rows)
+    manual: dict[int, list[progress.Point]] = {}
+    for kpi_id, day, value in (
+        KpiValue.objects.filter(kpi_id__in=ids, day__lte=as_of)
+        .order_by("day")
+        .values_list("kpi_id", "day", "value")
+    ):
+        manual.setdefault(kpi_id, []).append(progress.Point(day, value))
+    out: dict[int, KpiProgress] = {}
+    for kpi, metric, window, channels, since in plans:
+        goal = progress.Goal(
+            direction=kpi.direction,
+            baseline_value=kpi.baseline_value,
+            baseline_date=kpi.baseline_date,
+            target_value=kpi.target_value,
+            target_date=kpi.target_date,
+            band_low=kpi.band_low,
+            band_high=kpi.band_high,
+        )
+        found = None
+        if metric is not None:
+            found = progress.progress_from_figures(
+                goal=goal,
+                metric=metric,
+                index=index,
+                figures=figures,
+                channels=channels,
+                window=window,
+                as_of=as_of,
+                history_from=since,
+            )
+        if found is None:
+            found = progress.progress_from_values(
+                goal=goal, values=manual.get(kpi.pk, []), as_of=as_of, history_from=since
+            )
+        out[kpi.pk] = KpiProgress(kpi.pk, metric, window, channels, found, since)
+    return out
+
+
+# --- Annotations ----------------------------------------------------------------------------
+
+
+def annotations(
+    workspace: Workspace,
+    start: date | None = None,
+    end: date | None = None,
+    channels: frozenset[int] | None = None,
+) -> QuerySet[Annotation]:
+    """The annotations that touch the days ``start``…``end``; with ``channels``, only those of
+    these channels and those of the whole workspace."""
+    rows = Annotation.objects.filter(workspace=workspace)
+    if end is not None:
+        rows = rows.filter(day__lte=end)
+    if start is not None:
+        rows = rows.filter(Q(day__gte=start) | Q(end_day__gte=start))
+    if channels is not None:
+        rows = rows.filter(Q(channel__isnull=True) | Q(channel_id__in=sorted(channels)))
+    return rows.select_related("channel").order_by("day", "title")
+
+
+def annotation(workspace: Workspace, uuid: UUID | str) -> Annotation | None:
+    return (
+        Annotation.objects.filter(workspace=workspace, uuid=uuid).select_related("channel").first()
+    )

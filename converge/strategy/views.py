@@ -354,8 +354,10 @@ def kpi_edit(request: WorkspaceRequest, kpi: str | None = None) -> HttpResponse:
                 "owner",
                 "review_cadence",
                 "amec_stage",
+                "window",
             )
         }
+        initial["channels"] = list(instance.channels.all())
     elif request.GET.get("objective"):
         initial = {
             "objective": SocialObjective.objects.filter(
