@@ -244,16 +244,16 @@ def aggregate(
         den = aggregate(
             _part(index, metric.denominator), index, figures, channels, start, end, _depth + 1
         )
-        value = None
+        rate: Decimal | None = None
         if num.value is not None and den.value is not None and den.value != 0:
-            value = num.value * metric.scale / den.value
+            rate = num.value * metric.scale / den.value
         days = [d for d in (num.first_day, num.last_day, den.first_day, den.last_day) if d]
         return Aggregate(
             metric.key,
             "ratio",
             start,
             end,
-            value,
+            rate,
             total=Decimal(0),
             count=num.count + den.count,
             first_day=min(days) if days else None,
@@ -397,9 +397,9 @@ def linear_projection(points: Sequence[Point], day: date) -> Projection | None:
     xs = [Decimal((p.day - origin).days) for p in points]
     ys = [p.value for p in points]
     n = Decimal(len(points))
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    mean_x, mean_y = sum(xs, Decimal(0)) / n, sum(ys, Decimal(0)) / n
+    sxx = sum(((x - mean_x) ** 2 for x in xs), Decimal(0))
+    sxy = sum(((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), Decimal(0))
     slope = sxy / sxx
     intercept = mean_y - slope * mean_x
     value = intercept + slope * Decimal((day - origin).days)
@@ -480,8 +480,8 @@ def judge(
         return ON_TRACK, "reached", progress, elapsed, progress
     if goal.target_date is not None and as_of >= goal.target_date:
         p, reason = progress, "pace"
-    elif projection is not None:
-        p, reason = percent_of_way(goal, projection.value), "projection"
+    elif projection is not None and percent_of_way(goal, projection.value) is not None:
+        p, reason = percent_of_way(goal, projection.value) or Decimal(0), "projection"
     elif elapsed > 0:
         p, reason = progress / elapsed * HUNDRED, "pace"
     else:

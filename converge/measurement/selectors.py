@@ -302,7 +302,7 @@ def kpi_progress(workspace: Workspace, kpis: Sequence[Kpi], as_of: date) -> dict
 # --- Annotations ----------------------------------------------------------------------------
 
 
-def annotations(
+def annotations_in(
     workspace: Workspace,
     start: date | None = None,
     end: date | None = None,
