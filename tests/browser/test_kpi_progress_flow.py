@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from converge.core.models import Department, Workspace
 from converge.measurement import services as measurement
 from converge.measurement.models import Observation
 from converge.strategy import services as strategy
@@ -18,10 +19,12 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_kpi_page_draws_the_progress_chart(live_server, transactional_db, page) -> None:  # type: ignore[no-untyped-def]
-    workspace = WorkspaceFactory(name="Fjord Gear AB", slug="fjord")
+    workspace: Workspace = WorkspaceFactory(name="Fjord Gear AB", slug="fjord")  # type: ignore[assignment]
     lead = UserFactory(email="lead@fjord.example", full_name="Frida Fjord")
     MembershipFactory(workspace=workspace, user=lead, role="lead")
-    department = DepartmentFactory(workspace=workspace, name="E-commerce", slug="e-commerce")
+    department: Department = DepartmentFactory(  # type: ignore[assignment]
+        workspace=workspace, name="E-commerce", slug="e-commerce"
+    )
     insta = measurement.channel_save(
         actor=lead, workspace=workspace, platform="instagram", handle="@fjord"
     )
