@@ -525,10 +525,12 @@ def progress_from_figures(
     current = window_value(metric, index, figures, channels, window, last)
     if current.value is None:
         return None
-    ends = history_days(history_from, last)
+    span = figures.span(metric, index, channels)
     values: dict[date, Decimal | None] = {}
     history: list[Point] = []
-    for day in ends:
+    for day in history_days(history_from, last):
+        if span is not None and window_start(window, day) < span[0]:
+            continue  # a window the figures only partly cover would understate a sum
         v = window_value(metric, index, figures, channels, window, day).value
         values[day] = v
         if v is not None:
@@ -537,7 +539,6 @@ def progress_from_figures(
     if goal.target_date is not None and last < goal.target_date:
         since = goal.baseline_date or add_years(last, -1)
         linear = linear_projection([p for p in history if p.day >= since], goal.target_date)
-        span = figures.span(metric, index, channels)
         year_ago = add_years(last, -1)
         if span is not None and span[0] <= window_start(window, year_ago):
             wanted = [year_ago]

@@ -101,7 +101,7 @@ def describe(agg: Aggregate, index: Mapping[str, MetricDef]) -> str:
         return (
             _(
                 "%(name)s: the last figure of each channel between %(start)s and %(end)s, "
-                "added up: %(total)s (%(count)s channels, figures of %(first)s–%(last)s)."
+                "added up: %(total)s (channels: %(count)s; figures of %(first)s–%(last)s)."
             )
             % counts
         )
@@ -109,14 +109,14 @@ def describe(agg: Aggregate, index: Mapping[str, MetricDef]) -> str:
         return (
             _(
                 "%(name)s: the mean of %(count)s daily figures between %(start)s and %(end)s "
-                "(%(first)s–%(last)s, %(channels)s channels): %(total)s ÷ %(count)s = %(value)s."
+                "(%(first)s–%(last)s; channels: %(channels)s): %(total)s ÷ %(count)s = %(value)s."
             )
             % counts
         )
     return (
         _(
             "%(name)s: the sum of %(count)s daily figures between %(start)s and %(end)s "
-            "(%(first)s–%(last)s, %(channels)s channels) = %(total)s."
+            "(%(first)s–%(last)s; channels: %(channels)s) = %(total)s."
         )
         % counts
     )

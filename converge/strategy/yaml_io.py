@@ -2004,7 +2004,9 @@ class _Writer:
                 "owner": self._person(d.owner),
                 "review_cadence": d.review_cadence,
                 "amec_stage": d.amec_stage,
-                "window": d.window,
+                # No window in the document: the one the KPI has (a new one gets the
+                # metric's default), so that importing the same document twice changes nothing.
+                "window": d.window or (obj.window if obj is not None else ""),
                 "channels": [self.channels[a] for a in d.channels],
             },
             partial(services.kpi_save, actor=self.actor, workspace=self.workspace, kpi=obj),

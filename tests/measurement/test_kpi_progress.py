@@ -311,3 +311,46 @@ def test_annotations_in_a_date_range_and_through_the_api(world: World) -> None:
         rival.get(f"/api/v1/workspaces/rival/measurement/annotations/{first.uuid}").status_code
         == 404
     )
+
+
+def test_the_strategy_document_carries_a_kpis_window_and_channels(world: World) -> None:
+    import yaml
+
+    from converge.core.errors import ConvergeError
+    from converge.strategy.yaml_io import strategy_export, strategy_import
+
+    insta, _linked = channels(world)
+    clicks = kpi(world, objective(world), "Clicks", "link_clicks", window="week", channels=[insta])
+    no_window = kpi(world, objective_of(clicks), "Leads", "leads")
+    assert no_window.window == "month"
+    document = strategy_export(world.workspace)
+    data = yaml.safe_load(document)
+    exported = {k["name"]: k for k in data["objectives"][0]["kpis"]}
+    assert (exported["Clicks"]["window"], exported["Clicks"]["channels"]) == (
+        "week",
+        ["instagram:@acme"],
+    )
+    assert (
+        strategy_import(actor=world.lead, workspace=world.workspace, text=document).changed is False
+    )
+
+    exported["Clicks"]["channels"] = []
+    del exported["Leads"]["window"]
+    result = strategy_import(actor=world.lead, workspace=world.workspace, text=yaml.safe_dump(data))
+    assert result.counts["kpis"].updated == 1
+    clicks.refresh_from_db()
+    no_window.refresh_from_db()
+    assert list(clicks.channels.all()) == [] and no_window.window == "month"
+
+    exported["Clicks"]["channels"] = ["tiktok:@nobody"]
+    try:
+        strategy_import(actor=world.lead, workspace=world.workspace, text=yaml.safe_dump(data))
+    except ConvergeError as exc:
+        paths = [p["path"] for p in exc.details["problems"]]
+        assert paths == ["objectives[0].kpis[0].channels[0]"]
+    else:
+        raise AssertionError("an unknown channel was accepted")
+
+
+def objective_of(k: Kpi) -> SocialObjective:
+    return k.objective
