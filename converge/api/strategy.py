@@ -801,7 +801,9 @@ def kpi_progress_list(
 ) -> list[KpiProgressOut]:
     workspace, _m = _context(request, slug, READ)
     kpis = list(selectors.kpis(workspace))
-    found = measurement.kpi_progress(workspace, kpis, as_of or timezone.localdate())
+    found = measurement.kpi_progress(
+        workspace, kpis, as_of or timezone.localdate(), history_years=0
+    )
     index = measurement.metric_index(workspace)
     return [_progress_out(k, found[k.pk], index) for k in kpis]
 

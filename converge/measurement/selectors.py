@@ -11,6 +11,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from converge.core.models import Workspace
@@ -215,16 +216,22 @@ def kpi_window(kpi: Kpi, metric: MetricDef | None) -> str:
     return progress.default_window(metric.aggregation if metric else "sum")
 
 
-def history_start(kpi: Kpi, as_of: date) -> date:
-    """Where a KPI's history starts: a year before its baseline date (or before ``as_of``)."""
+def history_start(kpi: Kpi, as_of: date, years: int = 1) -> date:
+    """Where a KPI's history starts: ``years`` before its baseline date (or before ``as_of``);
+    never later than a year before ``as_of`` (the seasonal projection looks that far back)."""
     anchor = min(kpi.baseline_date, as_of) if kpi.baseline_date else as_of
-    return progress.add_years(anchor, -1)
+    return min(progress.add_years(anchor, -years), progress.add_years(as_of, -1))
 
 
-def kpi_progress(workspace: Workspace, kpis: Sequence[Kpi], as_of: date) -> dict[int, KpiProgress]:
+def kpi_progress(
+    workspace: Workspace, kpis: Sequence[Kpi], as_of: date, *, history_years: int = 1
+) -> dict[int, KpiProgress]:
     """Progress of many KPIs at once, by KPI id, in a constant number of queries: the metric
     index, the KPIs' channels, one GROUP BY (metric, channel, day) over the date range all of
-    them need, and the manual values. The rest is pure maths (``progress.py``)."""
+    them need, and the manual values. The rest is pure maths (``progress.py``).
+
+    The history (for charts and the linear pace) reaches ``history_years`` before each KPI's
+    baseline date; lists that show no chart pass 0 and read less."""
     kpis = list(kpis)
     if not kpis:
         return {}
@@ -241,7 +248,7 @@ def kpi_progress(workspace: Workspace, kpis: Sequence[Kpi], as_of: date) -> dict
     for kpi in kpis:
         metric = index.get(kpi.metric_key)
         window = kpi_window(kpi, metric)
-        since = history_start(kpi, as_of)
+        since = history_start(kpi, as_of, history_years)
         if metric is not None:
             keys |= progress.stored_keys(metric, index)
             earliest = min(since, progress.add_years(as_of, -1))
@@ -256,10 +263,24 @@ def kpi_progress(workspace: Workspace, kpis: Sequence[Kpi], as_of: date) -> dict
             )
             .values("metric", "channel_id", "day")
             .annotate(total=Sum("value"))
-            .order_by()
+            .order_by("metric", "channel_id", "day")
             .values_list("metric", "channel_id", "day", "total")
         )
-        rows = [(m, c, d, Decimal(v)) for m, c, d, v in grouped]
+        # Tens of thousands of rows: read them through the cursor, skipping the ORM's
+        # per-value converters (SQLite gives days as text and sums as numbers).
+        sql, params = grouped.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        rows = [
+            (
+                m,
+                c,
+                d if isinstance(d, date) else date.fromisoformat(d),
+                v if isinstance(v, Decimal) else Decimal(str(v)),
+            )
+            for m, c, d, v in fetched
+        ]
     figures = progress.Figures(rows)
     manual: dict[int, list[progress.Point]] = {}
     for kpi_id, day, value in (

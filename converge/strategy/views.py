@@ -308,7 +308,7 @@ def tactic_remove(request: WorkspaceRequest, tactic: str) -> HttpResponse:
 def kpi_list(request: WorkspaceRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
     kpis = list(selectors.kpis(request.workspace, archived=archived))
-    found = measurement.kpi_progress(request.workspace, kpis, timezone.localdate())
+    found = measurement.kpi_progress(request.workspace, kpis, timezone.localdate(), history_years=0)
     return render(
         request,
         "strategy/kpi_list.html",
