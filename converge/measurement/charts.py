@@ -149,7 +149,12 @@ def kpi_spec(
             "mark": {"type": "line", "interpolate": "linear"},
             "encoding": {
                 "x": x,
-                "y": {"field": "value", "type": "quantitative", "title": y_title},
+                "y": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": y_title,
+                    "scale": {"zero": False},
+                },
                 "color": {
                     "field": "series",
                     "type": "nominal",
