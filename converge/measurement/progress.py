@@ -91,7 +91,10 @@ def default_window(aggregation: str) -> str:
 # --- Daily figures, indexed for windows -------------------------------------------------------
 
 
-Row = tuple[str, int | None, date, Decimal]  # metric, channel id (None: no channel), day, value
+# metric, channel id (None: no channel; ALL: every channel and none, added up), day, value,
+# and how many figures the value adds up (1 for one channel's figure of the day).
+Row = tuple[str, int | None, date, Decimal] | tuple[str, int | None, date, Decimal, int]
+ALL = -1
 
 
 @dataclass
@@ -99,6 +102,7 @@ class _Series:
     days: list[date] = field(default_factory=list)
     values: list[Decimal] = field(default_factory=list)
     prefix: list[Decimal] = field(default_factory=lambda: [Decimal(0)])
+    counts: list[int] = field(default_factory=lambda: [0])  # running count of figures
 
     def span(self, start: date, end: date) -> tuple[int, int]:
         return bisect_left(self.days, start), bisect_right(self.days, end)
@@ -106,32 +110,43 @@ class _Series:
 
 class Figures:
     """Daily figures by (metric, channel), sorted by day, with running totals so that any
-    window's sum, count and last value take two binary searches."""
+    window's sum, count and last value take two binary searches.
+
+    A series under ``ALL`` holds a metric's figures of every channel (and of none) already
+    added up per day, with their count: the database does that sum for KPIs that read every
+    channel, so only one row per day comes back. It serves sums and means over every channel;
+    ``last`` and chosen channels read the per-channel series."""
 
     def __init__(self, rows: Iterable[Row]) -> None:
-        series: dict[tuple[str, int | None], list[tuple[date, Decimal]]] = {}
-        for metric, channel, day, value in rows:
-            series.setdefault((metric, channel), []).append((day, value))
+        series: dict[tuple[str, int | None], list[tuple[date, Decimal, int]]] = {}
+        for row in rows:
+            metric, channel, day, value = row[:4]
+            count = row[4] if len(row) > 4 else 1
+            series.setdefault((metric, channel), []).append((day, value, count))
         self._series: dict[str, dict[int | None, _Series]] = {}
         for (metric, channel), points in series.items():
             points.sort()
             s = _Series()
-            running = Decimal(0)
-            for day, value in points:
+            running, counted = Decimal(0), 0
+            for day, value, count in points:
                 s.days.append(day)
                 s.values.append(value)
                 running += value
+                counted += count
                 s.prefix.append(running)
+                s.counts.append(counted)
             self._series.setdefault(metric, {})[channel] = s
 
     def series(
         self, metric: str, channels: frozenset[int] | None
     ) -> list[tuple[int | None, _Series]]:
         found = self._series.get(metric, {})
+        if channels is None and ALL in found:
+            return [(ALL, found[ALL])]
         return [
             (c, s)
             for c, s in sorted(found.items(), key=lambda i: (i[0] is not None, i[0] or 0))
-            if channels is None or c in channels
+            if c != ALL and (channels is None or c in channels)
         ]
 
     def span(
@@ -185,6 +200,20 @@ def stored_keys(metric: MetricDef, index: Mapping[str, MetricDef]) -> set[str]:
     return _stored_keys(metric, index)
 
 
+def needs(
+    metric: MetricDef, index: Mapping[str, MetricDef], channels: frozenset[int] | None
+) -> tuple[set[str], set[str]]:
+    """(keys the database may add up over every channel, keys needed per channel) to compute
+    ``metric`` for a KPI reading ``channels`` (``None``: every channel)."""
+    combined, per_channel = set(), set()
+    for key in stored_keys(metric, index):
+        if channels is None and _part(index, key).aggregation in ("sum", "mean"):
+            combined.add(key)
+        else:
+            per_channel.add(key)
+    return combined, per_channel
+
+
 # --- One window ------------------------------------------------------------------------------
 
 
@@ -194,8 +223,9 @@ class Aggregate:
 
     ``total`` is Σ of the figures used (for ``last``: Σ of each channel's last figure);
     ``count`` how many figures (channel-days) were used; ``first_day``/``last_day`` the range
-    of their days; ``channels`` how many series (channels, or "no channel") contributed. A
-    ratio keeps its numerator's and denominator's aggregates."""
+    of their days; ``channels`` how many series (channels, or "no channel") contributed, or
+    ``None`` when every channel's figures came added up. A ratio keeps its numerator's and
+    denominator's aggregates."""
 
     metric: str
     aggregation: str
@@ -206,7 +236,7 @@ class Aggregate:
     count: int = 0
     first_day: date | None = None
     last_day: date | None = None
-    channels: int = 0
+    channels: int | None = 0
     scale: int = 1
     numerator: Aggregate | None = None
     denominator: Aggregate | None = None
@@ -258,26 +288,29 @@ def aggregate(
             count=num.count + den.count,
             first_day=min(days) if days else None,
             last_day=max(days) if days else None,
-            channels=max(num.channels, den.channels),
+            channels=None
+            if num.channels is None or den.channels is None
+            else max(num.channels, den.channels),
             scale=metric.scale,
             numerator=num,
             denominator=den,
         )
-    total, count, used = Decimal(0), 0, 0
+    total, count = Decimal(0), 0
+    used: int | None = 0
     first: date | None = None
     last: date | None = None
-    for _channel, s in figures.series(metric.key, channels):
+    for channel, s in figures.series(metric.key, channels):
         i, j = s.span(start, end)
         if j <= i:
             continue
-        used += 1
+        used = None if channel == ALL or used is None else used + 1
         if metric.aggregation == "last":
             total += s.values[j - 1]
             count += 1
             lo = hi = s.days[j - 1]
         else:
             total += s.prefix[j] - s.prefix[i]
-            count += j - i
+            count += s.counts[j] - s.counts[i]
             lo, hi = s.days[i], s.days[j - 1]
         first = lo if first is None or lo < first else first
         last = hi if last is None or hi > last else last

@@ -91,7 +91,7 @@ def describe(agg: Aggregate, index: Mapping[str, MetricDef]) -> str:
         "name": name,
         "total": number(agg.total),
         "count": number(Decimal(agg.count), 0),
-        "channels": number(Decimal(agg.channels), 0),
+        "channels": _("all") if agg.channels is None else number(Decimal(agg.channels), 0),
         "first": _day(agg.first_day),
         "last": _day(agg.last_day),
         "value": number(agg.value),

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from converge.core.models import Workspace
 from converge.measurement import progress
@@ -223,12 +224,41 @@ def history_start(kpi: Kpi, as_of: date, years: int = 1) -> date:
     return min(progress.add_years(anchor, -years), progress.add_years(as_of, -1))
 
 
+def _rows(grouped: QuerySet[Any], *, combined: bool) -> list[progress.Row]:
+    """The grouped figures as rows for ``progress.Figures``. Tens of thousands of rows: read
+    through the cursor, without the ORM's per-value converters (SQLite may give days as text
+    and sums as numbers)."""
+    sql, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    rows: list[progress.Row] = []
+    for row in fetched:
+        if combined:
+            metric, day, value, count = row
+            channel = progress.ALL
+        else:
+            metric, channel, day, value, count = row
+        rows.append(
+            (
+                metric,
+                channel,
+                day if isinstance(day, date) else date.fromisoformat(day),
+                value if isinstance(value, Decimal) else Decimal(str(value)),
+                int(count),
+            )
+        )
+    return rows
+
+
 def kpi_progress(
     workspace: Workspace, kpis: Sequence[Kpi], as_of: date, *, history_years: int = 1
 ) -> dict[int, KpiProgress]:
     """Progress of many KPIs at once, by KPI id, in a constant number of queries: the metric
-    index, the KPIs' channels, one GROUP BY (metric, channel, day) over the date range all of
-    them need, and the manual values. The rest is pure maths (``progress.py``).
+    index, the KPIs' channels, the figures over the date range all of them need — GROUP BY
+    (metric, day) for KPIs that read every channel, GROUP BY (metric, channel, day) for those
+    that read chosen channels or a last value — and the manual values. The rest is pure maths
+    (``progress.py``).
 
     The history (for charts and the linear pace) reaches ``history_years`` before each KPI's
     baseline date; lists that show no chart pass 0 and read less."""
@@ -243,44 +273,43 @@ def kpi_progress(
     ):
         scopes.setdefault(kpi_id, set()).add(channel_id)
     plans = []
-    keys: set[str] = set()
+    keys: set[str] = set()  # read per channel
+    combined: set[str] = set()  # added up over every channel by the database
     start = as_of
     for kpi in kpis:
         metric = index.get(kpi.metric_key)
         window = kpi_window(kpi, metric)
         since = history_start(kpi, as_of, history_years)
+        chosen = scopes.get(kpi.pk)
+        scope = frozenset(chosen) if chosen else None
         if metric is not None:
-            keys |= progress.stored_keys(metric, index)
+            summed, separate = progress.needs(metric, index, scope)
+            combined |= summed
+            keys |= separate
             earliest = min(since, progress.add_years(as_of, -1))
             start = min(start, progress.window_start(window, earliest))
-        chosen = scopes.get(kpi.pk)
-        plans.append((kpi, metric, window, frozenset(chosen) if chosen else None, since))
+        plans.append((kpi, metric, window, scope, since))
     rows: list[progress.Row] = []
-    if keys:
-        grouped = (
-            Observation.objects.filter(
-                workspace=workspace, metric__in=sorted(keys), day__gte=start, day__lte=as_of
-            )
-            .values("metric", "channel_id", "day")
-            .annotate(total=Sum("value"))
-            .order_by("metric", "channel_id", "day")
-            .values_list("metric", "channel_id", "day", "total")
+    where = {"workspace": workspace, "day__gte": start, "day__lte": as_of}
+    if combined:
+        # Every channel's figures added up per day in the database: one row per metric and day.
+        rows += _rows(
+            Observation.objects.filter(metric__in=sorted(combined), **where)
+            .values("metric", "day")
+            .annotate(total=Sum("value"), figures=Count("id"))
+            .order_by("metric", "day")
+            .values_list("metric", "day", "total", "figures"),
+            combined=True,
         )
-        # Tens of thousands of rows: read them through the cursor, skipping the ORM's
-        # per-value converters (SQLite gives days as text and sums as numbers).
-        sql, params = grouped.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-        rows = [
-            (
-                m,
-                c,
-                d if isinstance(d, date) else date.fromisoformat(d),
-                v if isinstance(v, Decimal) else Decimal(str(v)),
-            )
-            for m, c, d, v in fetched
-        ]
+    if keys:
+        rows += _rows(
+            Observation.objects.filter(metric__in=sorted(keys), **where)
+            .values("metric", "channel_id", "day")
+            .annotate(total=Sum("value"), figures=Count("id"))
+            .order_by("metric", "channel_id", "day")
+            .values_list("metric", "channel_id", "day", "total", "figures"),
+            combined=False,
+        )
     figures = progress.Figures(rows)
     manual: dict[int, list[progress.Point]] = {}
     for kpi_id, day, value in (

@@ -200,3 +200,24 @@ def test_manual_values_give_the_latest_value_and_a_linear_pace() -> None:
     assert result.linear is not None and result.seasonal is None
     nothing = P.progress_from_values(goal=GOAL, values=[], as_of=DAY1, history_from=DAY1)
     assert (nothing.status, nothing.source) == ("no_data", "none")
+
+
+def test_figures_added_up_by_the_database_serve_every_channel_with_their_counts() -> None:
+    # The database added up two channels' response times per day (10 + 30, 20 + 40): the mean
+    # of the four figures is 100 ÷ 4 = 25, not the mean of the two daily totals (50).
+    f = P.Figures(
+        [
+            ("median_first_response_time", P.ALL, DAY1, D(40), 2),
+            ("median_first_response_time", P.ALL, DAY2, D(60), 2),
+            ("median_first_response_time", 1, DAY1, D(10), 1),
+            ("median_first_response_time", 1, DAY2, D(20), 1),
+        ]
+    )
+    every = P.aggregate(BY_KEY["median_first_response_time"], BY_KEY, f, None, DAY1, DAY2)
+    assert (every.value, every.count, every.channels) == (D(25), 4, None)
+    one = P.aggregate(BY_KEY["median_first_response_time"], BY_KEY, f, frozenset({1}), DAY1, DAY2)
+    assert (one.value, one.count, one.channels) == (D(15), 2, 1)
+    assert P.needs(BY_KEY["engagement_rate_followers"], BY_KEY, None) == (
+        {"engagements"},
+        {"followers"},  # a last value is read per channel
+    )
