@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -119,8 +120,17 @@ def victim(world: World) -> dict[str, str]:
         header=["Lead created", "Owner"],
         date_column="Lead created",
     )
+    note = measurement.annotation_save(
+        actor=world.lead,
+        workspace=world.workspace,
+        day=date(2026, 1, 1),
+        title=MARKER,
+        kind="crisis",
+        channel=channel,
+    )
     return {
         **strategy,
+        "annotation": str(note.uuid),
         "metric": str(metric.uuid),
         "key": metric.key,
         "upload": str(upload),

@@ -22,7 +22,15 @@ from converge.core.policy import Action
 from converge.measurement import explorer, selectors, services
 from converge.measurement.catalogue import MetricDef
 from converge.measurement.forms import MAX_PERIOD_DAYS
-from converge.measurement.models import Channel, ColumnMapping, Import, ImportStatus, Observation
+from converge.measurement.models import (
+    Annotation,
+    AnnotationKind,
+    Channel,
+    ColumnMapping,
+    Import,
+    ImportStatus,
+    Observation,
+)
 from converge.measurement.selectors import Period
 
 router = Router(tags=["measurement"])
@@ -757,3 +765,130 @@ def metric_rows(
             for o in found.rows[: max(1, min(limit, 100000))]
         ],
     )
+
+
+# --- Annotations ----------------------------------------------------------------------------
+
+
+class AnnotationIn(Schema):
+    day: date
+    end_day: date | None = None
+    title: str = Field(min_length=1, max_length=200)
+    kind: AnnotationKind = AnnotationKind.OTHER
+    channel: UUID | None = Field(default=None, description="None: the whole workspace.")
+
+
+class AnnotationPatch(Schema):
+    day: date | None = None
+    end_day: date | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: AnnotationKind | None = None
+    channel: UUID | None = None
+
+
+class AnnotationOut(Schema):
+    uuid: UUID
+    day: date
+    end_day: date | None
+    title: str
+    kind: str
+    channel: UUID | None
+
+
+def _annotation_out(a: Annotation) -> AnnotationOut:
+    return AnnotationOut(
+        uuid=a.uuid,
+        day=a.day,
+        end_day=a.end_day,
+        title=a.title,
+        kind=a.kind,
+        channel=a.channel.uuid if a.channel else None,
+    )
+
+
+def _channel_of(workspace: Workspace, uuid: UUID | None) -> Channel | None:
+    if uuid is None:
+        return None
+    channel = Channel.objects.filter(workspace=workspace, uuid=uuid).first()
+    if channel is None:
+        raise ConvergeError(
+            _("No channel of this workspace has the id given."), field="channel", status=422
+        )
+    return channel
+
+
+def _get_annotation(workspace: Workspace, annotation: UUID) -> Annotation:
+    found = selectors.annotation(workspace, annotation)
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get(
+    f"{BASE}/annotations",
+    response=list[AnnotationOut],
+    summary="Annotations (campaigns, outages, crises), optionally those touching a date range",
+)
+def annotation_list(
+    request: HttpRequest, slug: str, start: date | None = None, end: date | None = None
+) -> list[AnnotationOut]:
+    workspace, _m = _context(request, slug, READ)
+    return [_annotation_out(a) for a in selectors.annotations_in(workspace, start, end)]
+
+
+@router.post(f"{BASE}/annotations", response={201: AnnotationOut}, summary="Add an annotation")
+def annotation_post(
+    request: HttpRequest, slug: str, payload: AnnotationIn
+) -> tuple[int, AnnotationOut]:
+    workspace, me = _context(request, slug, EDIT)
+    row = services.annotation_save(
+        actor=me.user,
+        workspace=workspace,
+        day=payload.day,
+        end_day=payload.end_day,
+        title=payload.title,
+        kind=payload.kind.value,
+        channel=_channel_of(workspace, payload.channel),
+    )
+    return 201, _annotation_out(row)
+
+
+@router.get(f"{BASE}/annotations/{{annotation}}", response=AnnotationOut, summary="One annotation")
+def annotation_get(request: HttpRequest, slug: str, annotation: UUID) -> AnnotationOut:
+    workspace, _m = _context(request, slug, READ)
+    return _annotation_out(_get_annotation(workspace, annotation))
+
+
+@router.patch(
+    f"{BASE}/annotations/{{annotation}}", response=AnnotationOut, summary="Change an annotation"
+)
+def annotation_patch(
+    request: HttpRequest, slug: str, annotation: UUID, payload: AnnotationPatch
+) -> AnnotationOut:
+    workspace, me = _context(request, slug, EDIT)
+    row = _get_annotation(workspace, annotation)
+    given = payload.model_dump(exclude_unset=True)
+    channel = row.channel
+    if "channel" in given:
+        channel = _channel_of(workspace, given["channel"])
+    kind = given.get("kind") or row.kind
+    row = services.annotation_save(
+        actor=me.user,
+        workspace=workspace,
+        annotation=row,
+        day=given.get("day") or row.day,
+        end_day=given.get("end_day", row.end_day),
+        title=given.get("title") or row.title,
+        kind=str(getattr(kind, "value", kind)),
+        channel=channel,
+    )
+    return _annotation_out(row)
+
+
+@router.delete(
+    f"{BASE}/annotations/{{annotation}}", response={204: None}, summary="Delete an annotation"
+)
+def annotation_delete(request: HttpRequest, slug: str, annotation: UUID) -> tuple[int, None]:
+    workspace, me = _context(request, slug, EDIT)
+    services.annotation_delete(actor=me.user, annotation=_get_annotation(workspace, annotation))
+    return 204, None

@@ -16,12 +16,13 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 import pydantic
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import ValidationError
@@ -31,6 +32,9 @@ from converge.api.core import _context
 from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, Membership, User, Workspace
 from converge.core.policy import Action
+from converge.measurement import progress_text
+from converge.measurement import selectors as measurement
+from converge.measurement.models import Channel
 from converge.strategy import selectors, services, yaml_io
 from converge.strategy.models import (
     AmecStage,
@@ -43,6 +47,7 @@ from converge.strategy.models import (
     InitiativeStatus,
     Kpi,
     KpiValue,
+    KpiWindow,
     MaturityStage,
     Message,
     Platform,
@@ -496,6 +501,16 @@ class KpiIn(Schema):
     owner: UUID | None = Field(default=None, description="The owner's membership id.")
     review_cadence: Cadence = Cadence.MONTHLY
     amec_stage: AmecStage = AmecStage.OUTCOME
+    window: KpiWindow | Literal[""] = Field(
+        default="",
+        description="The trailing period the figures are aggregated over: day, week, month "
+        "(30 days), quarter (91 days) or year; empty: the default for the metric.",
+    )
+    channels: list[UUID] = Field(
+        default=[],
+        description="Measurement channel ids the KPI is computed from; none: every channel "
+        "and the figures without a channel.",
+    )
 
 
 class KpiPatch(Schema):
@@ -512,6 +527,8 @@ class KpiPatch(Schema):
     owner: UUID | None = None
     review_cadence: Cadence | None = None
     amec_stage: AmecStage | None = None
+    window: KpiWindow | Literal[""] | None = None
+    channels: list[UUID] | None = None
 
 
 class KpiPointOut(Schema):
@@ -537,6 +554,8 @@ class KpiOut(Schema):
     owner: UUID | None
     review_cadence: str
     amec_stage: str
+    window: str
+    channels: list[UUID]
     created_at: dt.datetime
     archived_at: dt.datetime | None
 
@@ -593,6 +612,8 @@ def _kpi_out(k: Kpi) -> KpiOut:
         owner=k.owner.uuid if k.owner else None,
         review_cadence=k.review_cadence,
         amec_stage=k.amec_stage,
+        window=k.window,
+        channels=sorted((c.uuid for c in k.channels.all()), key=str),
         created_at=k.created_at,
         archived_at=k.archived_at,
     )
@@ -602,6 +623,13 @@ def _kpi_write(me: Membership, workspace: Workspace, kpi: Kpi | None, data: KpiI
     linked = [kpi.objective_id] if kpi else []
     objective = _objectives(workspace, [data.objective], linked, "objective")[0]
     owner = _member(workspace, data.owner, "owner")
+    channels = _resolve(
+        Channel.objects.filter(workspace=workspace),
+        data.channels,
+        key="uuid",
+        field="channels",
+        message=_("No channel of this workspace has the id given."),
+    )
     band = data.band or KpiBandIn()
     with _fields_renamed(KPI_FIELDS):
         return services.kpi_save(
@@ -622,6 +650,8 @@ def _kpi_write(me: Membership, workspace: Workspace, kpi: Kpi | None, data: KpiI
             owner=owner,
             review_cadence=data.review_cadence.value,
             amec_stage=data.amec_stage.value,
+            window=str(data.window),
+            channels=channels,
         )
 
 
@@ -667,6 +697,129 @@ def kpi_restore(request: HttpRequest, slug: str, kpi: UUID) -> KpiOut:
     obj = _one(selectors.kpis, workspace, kpi)
     _archived(obj, services.kpi_archive, "kpi", me.user, archived=False)
     return _kpi_out(_one(selectors.kpis, workspace, kpi))
+
+
+class ProjectionOut(Schema):
+    method: str = Field(description="linear | seasonal")
+    day: dt.date
+    value: str
+    explanation: str
+    inputs: dict[str, Any]
+
+
+class KpiProgressOut(Schema):
+    kpi: UUID
+    name: str
+    metric_key: str
+    status: str = Field(description="on_track | at_risk | off_track | no_data | no_target")
+    status_label: str
+    reason: str
+    source: str = Field(description="observations | manual | none")
+    window: str
+    as_of: dt.date
+    current: str | None
+    current_day: dt.date | None = Field(description="The day the current window ends.")
+    last_updated: dt.date | None
+    stale: bool
+    percent_to_target: str | None
+    time_elapsed_percent: str | None
+    projected_percent: str | None = Field(
+        description="The share of the way the status is judged by."
+    )
+    required_per_day: str | None
+    projection: ProjectionOut | None = Field(description="The projection the status follows.")
+    linear: ProjectionOut | None
+    seasonal: ProjectionOut | None
+    explanation: str
+    formula: str | None = Field(description="The current value's formula in words, with inputs.")
+    inputs: dict[str, Any] | None = Field(description="Sums, counts and the rows' date range.")
+
+
+def _projection_out(p: Any) -> ProjectionOut | None:
+    if p is None:
+        return None
+    inputs = {
+        "points": p.points,
+        "since": p.since,
+        "slope_per_day": progress_text.plain(p.slope_per_day, 6),
+        "intercept": progress_text.plain(p.intercept),
+        "growth": progress_text.plain(p.growth, 6),
+        "year_ago_day": p.year_ago_day,
+        "year_ago_value": progress_text.plain(p.year_ago_value),
+        "reference_day": p.reference_day,
+        "reference_value": progress_text.plain(p.reference_value),
+        "years": p.years,
+    }
+    return ProjectionOut(
+        method=p.method,
+        day=p.day,
+        value=progress_text.plain(p.value) or "0",
+        explanation=progress_text.describe_projection(p),
+        inputs={k: v for k, v in inputs.items() if v not in (None, 0)},
+    )
+
+
+def _progress_out(
+    k: Kpi, found: measurement.KpiProgress, index: Mapping[str, Any]
+) -> KpiProgressOut:
+    p = found.progress
+    pct = progress_text.plain
+    return KpiProgressOut(
+        kpi=k.uuid,
+        name=k.name,
+        metric_key=k.metric_key,
+        status=p.status,
+        status_label=str(progress_text.STATUS_LABELS[p.status]),
+        reason=p.reason,
+        source=p.source,
+        window=found.window,
+        as_of=p.as_of,
+        current=pct(p.current),
+        current_day=p.current_day,
+        last_updated=p.last_updated,
+        stale=p.stale,
+        percent_to_target=pct(p.percent_to_target, 2),
+        time_elapsed_percent=pct(p.time_elapsed_percent, 2),
+        projected_percent=pct(p.projected_percent, 2),
+        required_per_day=pct(p.required_per_day, 6),
+        projection=_projection_out(p.projection),
+        linear=_projection_out(p.linear),
+        seasonal=_projection_out(p.seasonal),
+        explanation=progress_text.describe_status(p),
+        formula=progress_text.describe(p.aggregate, index) if p.aggregate else None,
+        inputs=progress_text.inputs(p.aggregate),
+    )
+
+
+@router.get(
+    f"{BASE}/progress",
+    response=list[KpiProgressOut],
+    summary="Progress of every live KPI: current value, percent to target, pace, status",
+)
+def kpi_progress_list(
+    request: HttpRequest, slug: str, as_of: dt.date | None = None
+) -> list[KpiProgressOut]:
+    workspace, _m = _context(request, slug, READ)
+    kpis = list(selectors.kpis(workspace))
+    found = measurement.kpi_progress(
+        workspace, kpis, as_of or timezone.localdate(), history_years=0
+    )
+    index = measurement.metric_index(workspace)
+    return [_progress_out(k, found[k.pk], index) for k in kpis]
+
+
+@router.get(
+    f"{BASE}/kpis/{{kpi}}/progress",
+    response=KpiProgressOut,
+    summary="A KPI's progress: current value, percent to target, pace, status, and how",
+)
+def kpi_progress_get(
+    request: HttpRequest, slug: str, kpi: UUID, as_of: dt.date | None = None
+) -> KpiProgressOut:
+    workspace, _m = _context(request, slug, READ)
+    obj = _one(selectors.kpis, workspace, kpi)
+    found = measurement.kpi_progress(workspace, [obj], as_of or timezone.localdate())
+    return _progress_out(obj, found[obj.pk], measurement.metric_index(workspace))
 
 
 def _value_out(v: KpiValue) -> KpiValueOut:

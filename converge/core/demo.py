@@ -290,4 +290,8 @@ def build_demo() -> Workspace:
     from converge.measurement.demo import build_measurement_demo
 
     build_measurement_demo(workspace, users["lead@nordvik.example"])
+
+    from converge.strategy.demo import connect_kpis_to_figures
+
+    connect_kpis_to_figures(workspace, users["lead@nordvik.example"])
     return workspace

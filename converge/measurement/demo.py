@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,14 @@ from django.utils import timezone
 from converge.core.errors import ConvergeError
 from converge.core.models import Department, User, Workspace
 from converge.measurement import services
-from converge.measurement.demo_data import generate
-from converge.measurement.models import Channel, Import, ImportStatus, Observation
+from converge.measurement.demo_data import (
+    b2b_stories_started,
+    care_desk_opened,
+    generate,
+    shoppable_switch,
+    window,
+)
+from converge.measurement.models import Annotation, Channel, Import, ImportStatus, Observation
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +149,7 @@ def build_measurement_demo(
     departments = {d.name: d for d in Department.objects.filter(workspace=workspace)}
     channels = {spec[0]: _ensure_channel(workspace, actor, departments, spec) for spec in CHANNELS}
     write_figures(workspace, channels, end or timezone.localdate())
+    write_annotations(workspace, actor, channels, end or timezone.localdate())
     import_samples(workspace, actor, departments, samples or sample_data_dir())
 
 
@@ -193,6 +200,83 @@ def write_figures(workspace: Workspace, channels: dict[str, Channel], end: date)
                 [v for row in chunk for v in row],
             )
     return len(rows)
+
+
+def story(end: date) -> list[tuple[date, date | None, str, str, str | None]]:
+    """The demo's dated notes (first day, last day, title, kind, platform or None): the
+    campaigns that ``demo_data`` puts in the figures, the changes of this year that explain the
+    KPIs, and one crisis. Only those begun by ``end``."""
+    start, _end = window(end)
+    notes: list[tuple[date, date | None, str, str, str | None]] = []
+    for year in range(start.year, end.year + 1):
+        november_end = date(year, 11, 30)
+        black_friday = november_end - timedelta(days=(november_end.weekday() - 4) % 7)
+        notes += [
+            (date(year, 3, 18), date(year, 4, 7), f"Spring collection {year}", "campaign", None),
+            (date(year, 8, 20), date(year, 9, 8), f"Mountain season {year}", "campaign", None),
+            (
+                black_friday - timedelta(days=3),
+                black_friday + timedelta(days=3),
+                f"Black Friday week {year}",
+                "campaign",
+                None,
+            ),
+            (
+                date(year, 12, 1),
+                date(year, 12, 18),
+                f"Christmas gift guide {year}",
+                "campaign",
+                None,
+            ),
+        ]
+    notes += [
+        (care_desk_opened(end), None, "Social care desk opens", "other", None),
+        (
+            b2b_stories_started(end),
+            None,
+            "LinkedIn case stories for B2B buyers",
+            "campaign",
+            "linkedin",
+        ),
+        (b2b_stories_started(end), None, "Boot sizing videos on YouTube", "campaign", "youtube"),
+        (
+            shoppable_switch(end),
+            None,
+            "Instagram switches to shoppable catalogue posts",
+            "other",
+            "instagram",
+        ),
+        (
+            date(end.year - 1, 10, 14),
+            date(end.year - 1, 10, 20),
+            "Down jacket recall: complaints on X and Facebook",
+            "crisis",
+            None,
+        ),
+    ]
+    return sorted(n for n in notes if start <= n[0] <= end)
+
+
+def write_annotations(
+    workspace: Workspace, actor: User, channels: dict[str, Channel], end: date
+) -> int:
+    """Add the story's annotations that are not there yet; returns how many were added."""
+    have = set(Annotation.objects.filter(workspace=workspace).values_list("day", "title"))
+    added = 0
+    for day, last, title, kind, platform in story(end):
+        if (day, title) in have:
+            continue
+        services.annotation_save(
+            actor=actor,
+            workspace=workspace,
+            day=day,
+            end_day=last,
+            title=title,
+            kind=kind,
+            channel=channels[platform] if platform else None,
+        )
+        added += 1
+    return added
 
 
 class _Rejected(Exception):

@@ -295,7 +295,7 @@ def generate(end: date) -> DemoData:
             if p == "instagram" and d >= switch:
                 rate, click = rate * 0.45, click * 2.1
             if p == "linkedin":
-                rate *= 1 + 0.3 * _ramp(d, stories, 240)
+                rate *= 1 + 0.9 * _ramp(d, stories, 240)
             if p == "tiktok":
                 rate *= 1.04 ** _years_from(d, mid_base)
             core_rate.append(rate * r)
@@ -475,7 +475,7 @@ def generate(end: date) -> DemoData:
         for m in out[(None, "mentions")]
     ]
     lean = [
-        0.74 + 0.025 * _ramp(d, desk, 120) + rng.gauss(0.0, 0.04) for d in days
+        0.74 + 0.055 * _ramp(d, desk, 120) + rng.gauss(0.0, 0.04) for d in days
     ]  # share positive
     shift = 0.0
     for _ in range(5):

@@ -11,6 +11,7 @@ from converge.core.models import Department, Workspace
 from converge.measurement.models import (
     Aggregation,
     AmecStage,
+    AnnotationKind,
     Channel,
     DateOrder,
     MappingKind,
@@ -201,3 +202,27 @@ class PeriodForm(forms.Form):
             missing = "vs_to" if data.get("vs_from") else "vs_from"
             self.add_error(missing, _("Give both ends of the period to compare with, or neither."))
         return data
+
+
+class AnnotationForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    end_day = forms.DateField(
+        label=_("Last day"),
+        required=False,
+        widget=DATE,
+        help_text=_("For something that lasted several days, e.g. a campaign."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AnnotationKind.choices)
+    channel = forms.ModelChoiceField(
+        label=_("Channel"),
+        queryset=Channel.objects.none(),
+        required=False,
+        empty_label=_("The whole workspace"),
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = Channel.objects.filter(  # type: ignore[attr-defined]
+            workspace=workspace
+        )

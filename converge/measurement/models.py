@@ -295,3 +295,43 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AnnotationKind(models.TextChoices):
+    CAMPAIGN = "campaign", _("Campaign")
+    OUTAGE = "outage", _("Outage")
+    CRISIS = "crisis", _("Crisis")
+    OTHER = "other", _("Other")
+
+
+class Annotation(models.Model):
+    """A dated note shown on every chart that covers its day(s): a campaign launch, an outage,
+    a crisis. For one channel, or (no channel) for the whole workspace."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    end_day = models.DateField(_("last day"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=AnnotationKind.choices, default=AnnotationKind.OTHER
+    )
+    channel = models.ForeignKey(
+        Channel,
+        verbose_name=_("channel"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="annotations",
+    )
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("annotation")
+        verbose_name_plural = _("annotations")
+        ordering = ("-day", "title")
+        indexes = [models.Index(fields=["workspace", "day"], name="annotation_ws_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.title}"

@@ -1,9 +1,11 @@
 """Reads of measurement: the workspace's metric index, its saved column mappings, the
-progress of big imports, and the observations and posts that pages and exports share."""
+progress of big imports, the observations and posts that pages and exports share, KPI progress
+computed from the figures, and annotations."""
 
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -14,16 +16,19 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from converge.core.models import Workspace
+from converge.measurement import progress
 from converge.measurement.catalogue import BUILT_IN, MetricDef, derived_value
 from converge.measurement.importers.base import Importer
 from converge.measurement.importers.business import BusinessImporter, MappingSpec, normalised
 from converge.measurement.models import (
+    Annotation,
     Channel,
     ColumnMapping,
     Import,
@@ -33,7 +38,7 @@ from converge.measurement.models import (
     WorkspaceMetric,
 )
 from converge.measurement.why import CampaignFigure, Parts, PostFigure
-from converge.strategy.models import Platform
+from converge.strategy.models import Kpi, KpiValue, Platform
 
 
 def metric_def(metric: WorkspaceMetric) -> MetricDef:
@@ -550,3 +555,184 @@ def post_row_totals(rows: QuerySet[Post]) -> tuple[Decimal, int]:
     """Σ of the posts' figure and how many posts: one query."""
     found = rows.order_by().aggregate(total=Sum("figure"), n=Count("id"))
     return found["total"] or Decimal(0), found["n"]
+
+
+# --- KPI progress ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiProgress:
+    """A KPI's progress and how it was computed: ``metric`` is the catalogue metric when the
+    KPI's metric key is in the workspace's index (else ``None``: manual values only)."""
+
+    kpi_id: int
+    metric: MetricDef | None
+    window: str
+    channels: frozenset[int] | None
+    progress: progress.Progress
+    history_from: date
+
+
+def kpi_window(kpi: Kpi, metric: MetricDef | None) -> str:
+    if kpi.window:
+        return kpi.window
+    return progress.default_window(metric.aggregation if metric else "sum")
+
+
+def history_start(kpi: Kpi, as_of: date, years: int = 1) -> date:
+    """Where a KPI's history starts: ``years`` before its baseline date (or before ``as_of``);
+    never later than a year before ``as_of`` (the seasonal projection looks that far back)."""
+    anchor = min(kpi.baseline_date, as_of) if kpi.baseline_date else as_of
+    return min(progress.add_years(anchor, -years), progress.add_years(as_of, -1))
+
+
+def _rows(grouped: QuerySet[Any], *, combined: bool) -> list[progress.Row]:
+    """The grouped figures as rows for ``progress.Figures``. Tens of thousands of rows: read
+    through the cursor, without the ORM's per-value converters (SQLite may give days as text
+    and sums as numbers)."""
+    sql, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    rows: list[progress.Row] = []
+    for row in fetched:
+        if combined:
+            metric, day, value, count = row
+            channel = progress.ALL
+        else:
+            metric, channel, day, value, count = row
+        rows.append(
+            (
+                metric,
+                channel,
+                day if isinstance(day, date) else date.fromisoformat(day),
+                value if isinstance(value, Decimal) else Decimal(str(value)),
+                int(count),
+            )
+        )
+    return rows
+
+
+def kpi_progress(
+    workspace: Workspace, kpis: Sequence[Kpi], as_of: date, *, history_years: int = 1
+) -> dict[int, KpiProgress]:
+    """Progress of many KPIs at once, by KPI id, in a constant number of queries: the metric
+    index, the KPIs' channels, the figures over the date range all of them need — GROUP BY
+    (metric, day) for KPIs that read every channel, GROUP BY (metric, channel, day) for those
+    that read chosen channels or a last value — and the manual values. The rest is pure maths
+    (``progress.py``).
+
+    The history (for charts and the linear pace) reaches ``history_years`` before each KPI's
+    baseline date; lists that show no chart pass 0 and read less."""
+    kpis = list(kpis)
+    if not kpis:
+        return {}
+    index = metric_index(workspace)
+    ids = [k.pk for k in kpis]
+    scopes: dict[int, set[int]] = {}
+    for kpi_id, channel_id in Kpi.channels.through.objects.filter(kpi_id__in=ids).values_list(
+        "kpi_id", "channel_id"
+    ):
+        scopes.setdefault(kpi_id, set()).add(channel_id)
+    plans = []
+    keys: set[str] = set()  # read per channel
+    combined: set[str] = set()  # added up over every channel by the database
+    start = as_of
+    for kpi in kpis:
+        metric = index.get(kpi.metric_key)
+        window = kpi_window(kpi, metric)
+        since = history_start(kpi, as_of, history_years)
+        chosen = scopes.get(kpi.pk)
+        scope = frozenset(chosen) if chosen else None
+        if metric is not None:
+            summed, separate = progress.needs(metric, index, scope)
+            combined |= summed
+            keys |= separate
+            earliest = min(since, progress.add_years(as_of, -1))
+            start = min(start, progress.window_start(window, earliest))
+        plans.append((kpi, metric, window, scope, since))
+    rows: list[progress.Row] = []
+    where = {"workspace": workspace, "day__gte": start, "day__lte": as_of}
+    if combined:
+        # Every channel's figures added up per day in the database: one row per metric and day.
+        rows += _rows(
+            Observation.objects.filter(metric__in=sorted(combined), **where)
+            .values("metric", "day")
+            .annotate(total=Sum("value"), figures=Count("id"))
+            .order_by("metric", "day")
+            .values_list("metric", "day", "total", "figures"),
+            combined=True,
+        )
+    if keys:
+        rows += _rows(
+            Observation.objects.filter(metric__in=sorted(keys), **where)
+            .values("metric", "channel_id", "day")
+            .annotate(total=Sum("value"), figures=Count("id"))
+            .order_by("metric", "channel_id", "day")
+            .values_list("metric", "channel_id", "day", "total", "figures"),
+            combined=False,
+        )
+    figures = progress.Figures(rows)
+    manual: dict[int, list[progress.Point]] = {}
+    for kpi_id, day, value in (
+        KpiValue.objects.filter(kpi_id__in=ids, day__lte=as_of)
+        .order_by("day")
+        .values_list("kpi_id", "day", "value")
+    ):
+        manual.setdefault(kpi_id, []).append(progress.Point(day, value))
+    out: dict[int, KpiProgress] = {}
+    for kpi, metric, window, channels, since in plans:
+        goal = progress.Goal(
+            direction=kpi.direction,
+            baseline_value=kpi.baseline_value,
+            baseline_date=kpi.baseline_date,
+            target_value=kpi.target_value,
+            target_date=kpi.target_date,
+            band_low=kpi.band_low,
+            band_high=kpi.band_high,
+        )
+        found = None
+        if metric is not None:
+            found = progress.progress_from_figures(
+                goal=goal,
+                metric=metric,
+                index=index,
+                figures=figures,
+                channels=channels,
+                window=window,
+                as_of=as_of,
+                history_from=since,
+            )
+        if found is None:
+            found = progress.progress_from_values(
+                goal=goal, values=manual.get(kpi.pk, []), as_of=as_of, history_from=since
+            )
+        out[kpi.pk] = KpiProgress(kpi.pk, metric, window, channels, found, since)
+    return out
+
+
+# --- Annotations ----------------------------------------------------------------------------
+
+
+def annotations_in(
+    workspace: Workspace,
+    start: date | None = None,
+    end: date | None = None,
+    channels: frozenset[int] | None = None,
+) -> QuerySet[Annotation]:
+    """The annotations that touch the days ``start``…``end``; with ``channels``, only those of
+    these channels and those of the whole workspace."""
+    rows = Annotation.objects.filter(workspace=workspace)
+    if end is not None:
+        rows = rows.filter(day__lte=end)
+    if start is not None:
+        rows = rows.filter(Q(day__gte=start) | Q(end_day__gte=start))
+    if channels is not None:
+        rows = rows.filter(Q(channel__isnull=True) | Q(channel_id__in=sorted(channels)))
+    return rows.select_related("channel").order_by("day", "title")
+
+
+def annotation(workspace: Workspace, uuid: UUID | str) -> Annotation | None:
+    return (
+        Annotation.objects.filter(workspace=workspace, uuid=uuid).select_related("channel").first()
+    )

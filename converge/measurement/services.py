@@ -49,6 +49,8 @@ from converge.measurement.importers.base import (
 from converge.measurement.importers.registry import detect, importers
 from converge.measurement.importers.x import XTweetActivity
 from converge.measurement.models import (
+    Annotation,
+    AnnotationKind,
     Channel,
     ColumnMapping,
     DateOrder,
@@ -1409,3 +1411,63 @@ def mapping_create_and_check(
     record, _plan = import_check(actor=actor, workspace=workspace, data=data, filename=filename)
     transaction.on_commit(lambda: unmapped_discard(workspace=workspace, token=token))
     return saved, record
+
+
+# --- Annotations ----------------------------------------------------------------------------
+
+ANNOTATION_FIELDS = ("day", "end_day", "title", "kind", "channel")
+
+
+@transaction.atomic
+def annotation_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    annotation: Annotation | None = None,
+    day: date,
+    title: str,
+    kind: str = "other",
+    end_day: date | None = None,
+    channel: Channel | None = None,
+) -> Annotation:
+    """Create (``annotation=None``) or change a dated note shown on the charts."""
+    require_editor(actor, workspace)
+    title = (title or "").strip()
+    if not title:
+        raise ConvergeError(_("Give the annotation a title."), field="title")
+    if day is None:
+        raise ConvergeError(_("Enter the day."), field="day")
+    if end_day is not None and end_day < day:
+        raise ConvergeError(_("The last day must not come before the first."), field="end_day")
+    if kind not in AnnotationKind.values:
+        raise ConvergeError(_("Choose a kind."), field="kind")
+    if channel is not None and channel.workspace_id != workspace.pk:
+        raise ConvergeError(_("Choose a channel of this workspace."), field="channel")
+    creating = annotation is None
+    obj = annotation or Annotation(workspace=workspace, created_by=actor)
+    before = {} if creating else audit.snapshot(obj, ANNOTATION_FIELDS)
+    obj.day, obj.end_day, obj.title, obj.kind, obj.channel = day, end_day, title, kind, channel
+    obj.save()
+    changes = audit.diff(before, audit.snapshot(obj, ANNOTATION_FIELDS))
+    if changes:
+        audit.record(
+            workspace=workspace,
+            actor=actor,
+            action=f"annotation.{'create' if creating else 'update'}",
+            obj=obj,
+            changes=changes,
+        )
+    return obj
+
+
+@transaction.atomic
+def annotation_delete(*, actor: User, annotation: Annotation) -> None:
+    require_editor(actor, annotation.workspace)
+    audit.record(
+        workspace=annotation.workspace,
+        actor=actor,
+        action="annotation.delete",
+        obj=annotation,
+        changes={"title": [annotation.title, None]},
+    )
+    annotation.delete()

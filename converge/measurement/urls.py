@@ -33,6 +33,17 @@ urlpatterns = [
     path("figures/export.<str:fmt>", views.figures_export, name="measurement_figures_export"),
     path("posts/", views.post_list, name="measurement_posts"),
     path("posts/export.<str:fmt>", views.posts_export, name="measurement_posts_export"),
+    path("annotations/", views.annotation_list, name="measurement_annotations"),
+    path(
+        "annotations/<uuid:annotation>/edit/",
+        views.annotation_edit,
+        name="measurement_annotation_edit",
+    ),
+    path(
+        "annotations/<uuid:annotation>/delete/",
+        views.annotation_delete,
+        name="measurement_annotation_delete",
+    ),
     path("imports/", views.import_list, name="measurement_imports"),
     path("imports/map/<uuid:upload>/", views.mapping_new, name="measurement_mapping_new"),
     path(

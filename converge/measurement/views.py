@@ -29,6 +29,7 @@ from converge.core.views import WorkspaceRequest, workspace_view
 from converge.measurement import explorer, selectors, services
 from converge.measurement.catalogue import BUILT_IN, MetricDef
 from converge.measurement.forms import (
+    AnnotationForm,
     ChannelForm,
     FigureForm,
     MappingForm,
@@ -184,6 +185,80 @@ def metric_archive(request: WorkspaceRequest, metric: str) -> HttpResponse:
             else _("Metric “%(key)s” archived.") % {"key": instance.key},
         )
     return redirect(_url(request, "measurement_metrics"))
+
+
+# --- Annotations ----------------------------------------------------------------------------
+
+
+@workspace_view()
+def annotation_list(request: WorkspaceRequest) -> HttpResponse:
+    """Dated notes for the charts: the list, and the form to add one."""
+    ws = request.workspace
+    can_edit = EDIT in request.allowed
+    form = AnnotationForm(
+        request.POST if request.method == "POST" else None,
+        workspace=ws,
+        initial={"day": timezone.localdate()},
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise NotPermitted(EDIT)
+        if form.is_valid():
+            try:
+                services.annotation_save(actor=request.user, workspace=ws, **form.cleaned_data)
+            except ConvergeError as exc:
+                show_error(form, exc)
+            else:
+                messages.success(request, _("Annotation added."))
+                return redirect(_url(request, "measurement_annotations"))
+    return render(
+        request,
+        "measurement/annotations.html",
+        {"annotations": selectors.annotations_in(ws).reverse(), "form": form, "can_edit": can_edit},
+    )
+
+
+@workspace_view(EDIT)
+def annotation_edit(request: WorkspaceRequest, annotation: str) -> HttpResponse:
+    ws = request.workspace
+    instance = selectors.annotation(ws, annotation)
+    if instance is None:
+        raise Http404("No such annotation.")
+    form = AnnotationForm(
+        request.POST if request.method == "POST" else None,
+        workspace=ws,
+        initial={f: getattr(instance, f) for f in services.ANNOTATION_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.annotation_save(
+                actor=request.user, workspace=ws, annotation=instance, **form.cleaned_data
+            )
+        except ConvergeError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("Annotation saved."))
+            return redirect(_url(request, "measurement_annotations"))
+    return render(
+        request,
+        "strategy/form.html",
+        {
+            "form": form,
+            "title": _("Edit annotation"),
+            "cancel": _url(request, "measurement_annotations"),
+        },
+    )
+
+
+@workspace_view(EDIT)
+@require_POST
+def annotation_delete(request: WorkspaceRequest, annotation: str) -> HttpResponse:
+    instance = selectors.annotation(request.workspace, annotation)
+    if instance is None:
+        raise Http404("No such annotation.")
+    services.annotation_delete(actor=request.user, annotation=instance)
+    messages.success(request, _("Annotation “%(title)s” deleted.") % {"title": instance.title})
+    return redirect(_url(request, "measurement_annotations"))
 
 
 @workspace_view()

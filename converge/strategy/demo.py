@@ -965,3 +965,56 @@ def _kpi_without_target(
     audit.record(workspace=workspace, actor=actor, action="kpi.create", obj=kpi)
     services.alignment_record(workspace=workspace)
     return kpi
+
+
+# How each demo KPI reads the generated figures (``measurement.demo_data.KPI_SCOPES``): the
+# period "year" is the 12-month window, "end" the last value (of the past week), "month" the
+# 30-day window.
+SCOPE_WINDOWS = {"year": "year", "end": "week", "month": "month"}
+
+
+def connect_kpis_to_figures(workspace: Workspace, actor: User) -> int:
+    """Give each demo KPI whose metric is in the catalogue its window and channels, as the
+    figures were generated for it (a platform means the demo's main channel there — LinkedIn
+    is the company page, not the "Nordvik Pro" showcase). Idempotent: returns how many KPIs
+    changed. Written directly with an audit entry, because one of them deliberately lacks the
+    target that the service would ask for."""
+    from converge.core import audit
+    from converge.measurement.demo import CHANNELS
+    from converge.measurement.demo_data import KPI_SCOPES
+    from converge.measurement.models import Channel
+
+    main = {(spec[0], spec[1]) for spec in CHANNELS}
+    channels = [
+        c for c in Channel.objects.filter(workspace=workspace) if (c.platform, c.handle) in main
+    ]
+    changed = 0
+    for kpi in Kpi.objects.filter(
+        workspace=workspace, metric_key__in=list(KPI_SCOPES)
+    ).prefetch_related("channels"):
+        scope = KPI_SCOPES[kpi.metric_key]
+        window = SCOPE_WINDOWS[scope.period]
+        chosen = (
+            []
+            if scope.platforms is None
+            else [c for c in channels if c.platform in scope.platforms]
+        )
+        had = sorted(str(c) for c in kpi.channels.all())
+        want = sorted(str(c) for c in chosen)
+        if kpi.window == window and had == want:
+            continue
+        before = kpi.window
+        kpi.window = window
+        kpi.save(update_fields=["window"])
+        kpi.channels.set(chosen)
+        audit.record(
+            workspace=workspace,
+            actor=actor,
+            action="kpi.update",
+            obj=kpi,
+            changes=audit.diff(
+                {"window": before, "channels": had}, {"window": window, "channels": want}
+            ),
+        )
+        changed += 1
+    return changed

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from converge.core.forms import MemberChoiceField
 from converge.core.models import Department, Membership, Workspace
+from converge.measurement.models import Channel
 from converge.strategy.models import (
     AmecStage,
     Audience,
@@ -19,6 +20,7 @@ from converge.strategy.models import (
     Direction,
     GainKind,
     InitiativeStatus,
+    KpiWindow,
     MaturityStage,
     Platform,
     PresenceUnit,
@@ -167,6 +169,23 @@ class KpiForm(WorkspaceForm):
         choices=AmecStage.choices,
         initial=AmecStage.OUTCOME,
         help_text=_("Output, out-take, outcome or organisational impact (AMEC framework)."),
+    )
+    window = forms.ChoiceField(
+        label=_("Measured over"),
+        choices=[("", _("The default for the metric")), *KpiWindow.choices],
+        required=False,
+        help_text=_(
+            "The trailing period the figures are aggregated over, ending on the latest day "
+            "with figures. By default 30 days, or the last value of the past week for levels "
+            "such as followers."
+        ),
+    )
+    channels = forms.ModelMultipleChoiceField(
+        label=_("Channels"),
+        queryset=Channel.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every channel, and the figures that belong to no channel."),
     )
 
 

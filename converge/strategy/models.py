@@ -138,6 +138,16 @@ class Direction(models.TextChoices):
     BAND = "band", _("Stay within a band")
 
 
+class KpiWindow(models.TextChoices):
+    """The trailing period a KPI's value is measured over, ending on the as-of date."""
+
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week (7 days)")
+    MONTH = "month", _("Month (30 days)")
+    QUARTER = "quarter", _("Quarter (91 days)")
+    YEAR = "year", _("Year (12 months)")
+
+
 class AmecStage(models.TextChoices):
     OUTPUT = "output", _("Output")
     OUTTAKE = "outtake", _("Out-take")
@@ -185,6 +195,15 @@ class Kpi(StrategyObject):
     amec_stage = models.CharField(
         _("AMEC stage"), max_length=8, choices=AmecStage.choices, default=AmecStage.OUTCOME
     )
+    # How the KPI is computed from the measurement figures when its metric is in the catalogue:
+    # over which trailing window (blank: the default for the metric's aggregation) and from
+    # which channels (none chosen: every channel and the figures without a channel).
+    window = models.CharField(
+        _("measured over"), max_length=8, choices=KpiWindow.choices, blank=True
+    )
+    channels = models.ManyToManyField(
+        "measurement.Channel", verbose_name=_("channels"), blank=True, related_name="kpis"
+    )
 
     class Meta:
         verbose_name = _("KPI")
@@ -199,7 +218,8 @@ class Kpi(StrategyObject):
 
 
 class KpiValue(models.Model):
-    """A manually entered value (the measurement catalogue will feed KPIs later)."""
+    """A manually entered value. A KPI whose metric is in the measurement catalogue is computed
+    from the figures; its manual values stay, and count whenever there are no figures."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")

@@ -62,6 +62,7 @@ def kpis(workspace: Workspace, *, archived: bool = False) -> QuerySet[Kpi]:
     return (
         Kpi.objects.filter(workspace=workspace, archived_at__isnull=not archived)
         .select_related("objective", "owner__user")
+        .prefetch_related("channels")
         .order_by("objective__start", "objective__statement", "name")
     )
 

@@ -18,6 +18,7 @@ from converge.core import audit
 from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, Membership, User, Workspace
 from converge.core.policy import NotPermitted, can
+from converge.measurement.models import Channel
 from converge.strategy import rules
 from converge.strategy.models import (
     AlignmentSnapshot,
@@ -29,6 +30,7 @@ from converge.strategy.models import (
     Initiative,
     Kpi,
     KpiValue,
+    KpiWindow,
     Message,
     ObjectiveReview,
     Platform,
@@ -337,13 +339,27 @@ def kpi_save(
     owner: Membership | None = None,
     review_cadence: str = "monthly",
     amec_stage: str = "outcome",
+    window: str = "",
+    channels: Iterable[Channel] = (),
 ) -> Kpi:
+    """Create (``kpi=None``) or change a KPI. ``window`` and ``channels`` say how it is
+    computed from the measurement figures when its metric is in the catalogue: a blank window
+    becomes the default for the metric's aggregation; no channels means every channel."""
+    from converge.measurement.progress import default_window
+    from converge.measurement.selectors import metric_index
+
     require_editor(actor, workspace)
     name = _required(name, "name", _("Name the KPI."))
     metric_key = _required(metric_key, "metric_key", _("Enter the metric's key."))
     _same_workspace(workspace, [objective], "objective")
     if owner is not None:
         _same_workspace(workspace, [owner], "owner")
+    channel_list = _same_workspace(workspace, channels, "channels")
+    if window and window not in KpiWindow.values:
+        raise ConvergeError(_("Choose a window the KPI is measured over."), field="window")
+    if not window:
+        metric = metric_index(workspace).get(metric_key)
+        window = default_window(metric.aggregation) if metric is not None else ""
     validate_kpi(
         rules.KpiFigures(
             direction=direction,
@@ -373,7 +389,9 @@ def kpi_save(
             "owner": owner,
             "review_cadence": review_cadence,
             "amec_stage": amec_stage,
+            "window": window,
         },
+        m2m={"channels": channel_list},
         kind="kpi",
     )
 

@@ -21,6 +21,9 @@ from converge.core.forms import show_error
 from converge.core.models import Capability
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
+from converge.measurement import charts as measurement_charts
+from converge.measurement import progress_text
+from converge.measurement import selectors as measurement
 from converge.reports.pdf import html_to_pdf
 from converge.strategy import charts, selectors, services, yaml_io
 from converge.strategy.alignment_text import describe_gap, fix_url
@@ -304,11 +307,20 @@ def tactic_remove(request: WorkspaceRequest, tactic: str) -> HttpResponse:
 @workspace_view()
 def kpi_list(request: WorkspaceRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
+    kpis = list(selectors.kpis(request.workspace, archived=archived))
+    found = measurement.kpi_progress(request.workspace, kpis, timezone.localdate(), history_years=0)
     return render(
         request,
         "strategy/kpi_list.html",
         {
-            "kpis": selectors.kpis(request.workspace, archived=archived),
+            "rows": [
+                {
+                    "kpi": k,
+                    "progress": found[k.pk].progress,
+                    "status": progress_text.STATUS_LABELS[found[k.pk].progress.status],
+                }
+                for k in kpis
+            ],
             "archived": archived,
             "can_edit": EDIT in request.allowed,
         },
@@ -317,16 +329,57 @@ def kpi_list(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view()
 def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
-    obj = selectors.get(Kpi, request.workspace, kpi)
+    ws = request.workspace
+    obj = selectors.get(Kpi, ws, kpi)
     assert isinstance(obj, Kpi)
+    today = timezone.localdate()
+    found = measurement.kpi_progress(ws, [obj], today)[obj.pk]
+    p = found.progress
+    index = measurement.metric_index(ws)
+    chart_end = max(d for d in (obj.target_date, today) if d is not None)
+    notes = list(measurement.annotations_in(ws, found.history_from, chart_end, found.channels))
+    manual = list(obj.values.select_related("entered_by").order_by("-day")[:50])
+    band = None
+    if obj.direction == "band" and obj.band_low is not None and obj.band_high is not None:
+        band = (obj.band_low, obj.band_high)
+    spec = None
+    if p.history or p.current is not None:
+        spec = measurement_charts.kpi_spec(
+            progress=p,
+            baseline=obj.baseline_value,
+            target=obj.target_value if obj.direction != "band" else None,
+            target_date=obj.target_date,
+            band=band,
+            annotations=notes,
+            manual=[(v.day, v.value) for v in manual],
+            title=f"{obj.name} ({obj.unit})" if obj.unit else obj.name,
+        )
     return render(
         request,
         "strategy/kpi_detail.html",
         {
             "kpi": obj,
-            "values": obj.values.select_related("entered_by").order_by("-day")[:50],
-            "value_form": KpiValueForm(initial={"day": timezone.localdate()}),
+            "values": manual,
+            "value_form": KpiValueForm(initial={"day": today}),
             "can_edit": EDIT in request.allowed,
+            "progress": p,
+            "found": found,
+            "metric_name": progress_text.metric_name(index, obj.metric_key)
+            if found.metric
+            else None,
+            "window_label": progress_text.WINDOW_LABELS.get(found.window, found.window),
+            "status_label": progress_text.STATUS_LABELS[p.status],
+            "status_text": progress_text.describe_status(p),
+            "formula": progress_text.describe(p.aggregate, index) if p.aggregate else None,
+            "projections": [
+                progress_text.describe_projection(x) for x in (p.linear, p.seasonal) if x
+            ],
+            "current": progress_text.number(p.current),
+            "percent": progress_text.number(p.percent_to_target, 1),
+            "required": progress_text.number(p.required_per_day, 4),
+            "kpi_channels": list(obj.channels.all()),
+            "annotations": notes,
+            "chart_spec": spec,
         },
     )
 
@@ -354,8 +407,10 @@ def kpi_edit(request: WorkspaceRequest, kpi: str | None = None) -> HttpResponse:
                 "owner",
                 "review_cadence",
                 "amec_stage",
+                "window",
             )
         }
+        initial["channels"] = list(instance.channels.all())
     elif request.GET.get("objective"):
         initial = {
             "objective": SocialObjective.objects.filter(

@@ -16,7 +16,8 @@ The document (``converge_strategy: 1``)::
                   tactics: [{channel, activity, frequency, people, hours_per_week}],
                   kpis: [{key, name, metric, unit, direction, baseline: {value, date},
                           target: {value, date}, band: {low, high}, owner, cadence, amec_stage,
-                          archived, values: [{day, value, note}]}]}]
+                          window, channels: ["platform:handle"], archived,
+                          values: [{day, value, note}]}]}]
     audiences: [{key, name, kind, size, priority, demographics, archived,
                  evidence: [{platform, figure, unit, source, url, date}]}]
     messages: [{key, title, text, tone, owner, audiences: [audience key], channels, archived}]
@@ -62,6 +63,7 @@ from django.utils.translation import ngettext
 
 from converge.core.errors import ConvergeError
 from converge.core.models import Department, Membership, User, Workspace
+from converge.measurement.models import Channel
 from converge.strategy import rules, services
 from converge.strategy.models import (
     AmecStage,
@@ -78,6 +80,7 @@ from converge.strategy.models import (
     InitiativeStatus,
     Kpi,
     KpiValue,
+    KpiWindow,
     MaturityStage,
     Message,
     Platform,
@@ -111,6 +114,7 @@ PLATFORMS = _values(Platform)
 CADENCES = _values(Cadence)
 REALISMS = _values(Realism)
 DIRECTIONS = _values(Direction)
+KPI_WINDOWS = _values(KpiWindow)
 AMEC_STAGES = _values(AmecStage)
 AUDIENCE_KINDS = _values(AudienceKind)
 PRESENCE_UNITS = _values(PresenceUnit)
@@ -198,6 +202,8 @@ class KpiDoc:
     owner: str | None
     review_cadence: str
     amec_stage: str
+    window: str
+    channels: list[str]  # "platform:handle"
     archived: bool
     values: list[KpiValueDoc]
 
@@ -538,7 +544,15 @@ _NO_DAY = date.min
 class _Checker:
     """Reads values out of the parsed document, noting every problem with its path."""
 
-    def __init__(self, *, departments: Collection[str], people: Collection[str], today: date):
+    def __init__(
+        self,
+        *,
+        departments: Collection[str],
+        people: Collection[str],
+        today: date,
+        accounts: Collection[str] = (),
+    ):
+        self.accounts = set(accounts)  # the workspace's channels, as "platform:handle"
         self.departments = set(departments)
         self.people = {p.lower() for p in people}
         self.today = today
@@ -834,11 +848,17 @@ TOP_FIELDS = (
 
 
 def strategy_validate(
-    data: Any, *, departments: Collection[str], people: Collection[str], today: date
+    data: Any,
+    *,
+    departments: Collection[str],
+    people: Collection[str],
+    today: date,
+    channels: Collection[str] = (),
 ) -> Validation:
-    """Check a parsed document against the workspace's department slugs and its people's e-mail
-    addresses, with ``today`` for what may not lie in the future. Pure: touches no database."""
-    c = _Checker(departments=departments, people=people, today=today)
+    """Check a parsed document against the workspace's department slugs, its people's e-mail
+    addresses and its measurement channels ("platform:handle"), with ``today`` for what may not
+    lie in the future. Pure: touches no database."""
+    c = _Checker(departments=departments, people=people, today=today, accounts=channels)
     if not isinstance(data, dict):
         c.problem(
             "",
@@ -1142,6 +1162,8 @@ KPI_FIELDS = (
     "owner",
     "cadence",
     "amec_stage",
+    "window",
+    "channels",
     "archived",
     "values",
 )
@@ -1218,6 +1240,10 @@ def _kpi(c: _Checker, raw: Any, path: str) -> KpiDoc | None:
         owner=c.person(m, "owner", path),
         review_cadence=c.choice(m, "cadence", path, CADENCES, str(Cadence.MONTHLY)),
         amec_stage=c.choice(m, "amec_stage", path, AMEC_STAGES, str(AmecStage.OUTCOME)),
+        window=c.choice(m, "window", path, KPI_WINDOWS, ""),
+        channels=c.references(
+            m, "channels", path, c.accounts, _("unknown channel “%(key)s” (platform:handle)")
+        ),
         archived=c.flag(m, "archived", path),
         values=values,
     )
@@ -1467,7 +1493,9 @@ def strategy_document(workspace: Workspace) -> dict[str, Any]:
             "tactics",
             models.Prefetch(
                 "kpis",
-                queryset=Kpi.objects.select_related("owner__user").prefetch_related("values"),
+                queryset=Kpi.objects.select_related("owner__user").prefetch_related(
+                    "values", "channels"
+                ),
             ),
         ),
         key=lambda o: (o.start, o.statement),
@@ -1543,6 +1571,8 @@ def strategy_document(workspace: Workspace) -> dict[str, Any]:
                     "owner": _email(k.owner),
                     "cadence": k.review_cadence,
                     "amec_stage": k.amec_stage,
+                    "window": k.window,
+                    "channels": sorted(_account(c) for c in k.channels.all()),
                     "archived": k.archived_at is not None,
                     "values": [
                         {"day": _iso(v.day), "value": _number(v.value), "note": v.note}
@@ -1685,6 +1715,11 @@ def strategy_document(workspace: Workspace) -> dict[str, Any]:
     }
 
 
+def _account(channel: Channel) -> str:
+    """A channel as the document names it: ``platform:handle``."""
+    return f"{channel.platform}:{channel.handle}"
+
+
 def strategy_export(workspace: Workspace) -> str:
     """The workspace's whole strategy as one YAML document."""
     return _dump(strategy_document(workspace))
@@ -1718,6 +1753,7 @@ def strategy_check(*, workspace: Workspace, text: str) -> StrategyDoc:
         ),
         people={e.lower() for e in people},
         today=timezone.localdate(),
+        channels={_account(c) for c in Channel.objects.filter(workspace=workspace)},
     )
     if validation.document is None:
         raise _problems_error(validation.problems)
@@ -1778,6 +1814,7 @@ class _Writer:
             m.user.email.lower(): m
             for m in Membership.objects.filter(workspace=workspace).select_related("user")
         }
+        self.channels = {_account(c): c for c in Channel.objects.filter(workspace=workspace)}
 
     def write(self, doc: StrategyDoc) -> ImportResult:
         goals = self._goals(doc.goals)
@@ -1876,7 +1913,9 @@ class _Writer:
         }
         kpis = {
             (k.objective_id, k.name): k
-            for k in Kpi.objects.filter(workspace=self.workspace).prefetch_related("values")
+            for k in Kpi.objects.filter(workspace=self.workspace).prefetch_related(
+                "values", "channels"
+            )
         }
         by_key: dict[str, SocialObjective] = {}
         for d in docs:
@@ -1965,6 +2004,10 @@ class _Writer:
                 "owner": self._person(d.owner),
                 "review_cadence": d.review_cadence,
                 "amec_stage": d.amec_stage,
+                # No window in the document: the one the KPI has (a new one gets the
+                # metric's default), so that importing the same document twice changes nothing.
+                "window": d.window or (obj.window if obj is not None else ""),
+                "channels": [self.channels[a] for a in d.channels],
             },
             partial(services.kpi_save, actor=self.actor, workspace=self.workspace, kpi=obj),
         )

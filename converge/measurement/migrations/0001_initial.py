@@ -7,117 +7,285 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('platform', models.CharField(choices=[('facebook', 'Facebook'), ('instagram', 'Instagram'), ('x', 'X/Twitter'), ('linkedin', 'LinkedIn'), ('youtube', 'YouTube'), ('tiktok', 'TikTok'), ('other', 'Other')], max_length=16, verbose_name='platform')),
-                ('handle', models.CharField(max_length=100, verbose_name='handle')),
-                ('url', models.URLField(blank=True, verbose_name='URL')),
-                ('active_from', models.DateField(blank=True, null=True, verbose_name='active from')),
-                ('active_to', models.DateField(blank=True, null=True, verbose_name='active to')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.department', verbose_name='owning department')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("facebook", "Facebook"),
+                            ("instagram", "Instagram"),
+                            ("x", "X/Twitter"),
+                            ("linkedin", "LinkedIn"),
+                            ("youtube", "YouTube"),
+                            ("tiktok", "TikTok"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="platform",
+                    ),
+                ),
+                ("handle", models.CharField(max_length=100, verbose_name="handle")),
+                ("url", models.URLField(blank=True, verbose_name="URL")),
+                (
+                    "active_from",
+                    models.DateField(blank=True, null=True, verbose_name="active from"),
+                ),
+                ("active_to", models.DateField(blank=True, null=True, verbose_name="active to")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.department",
+                        verbose_name="owning department",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'channel',
-                'verbose_name_plural': 'channels',
-                'ordering': ('platform', 'handle'),
+                "verbose_name": "channel",
+                "verbose_name_plural": "channels",
+                "ordering": ("platform", "handle"),
             },
         ),
         migrations.CreateModel(
-            name='Import',
+            name="Import",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('file_name', models.CharField(max_length=255, verbose_name='file')),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveBigIntegerField(verbose_name='size')),
-                ('format', models.CharField(max_length=40, verbose_name='format')),
-                ('status', models.CharField(choices=[('previewed', 'Checked, not imported'), ('committed', 'Imported'), ('rejected', 'Rejected'), ('rolled_back', 'Rolled back')], max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='when')),
-                ('committed_at', models.DateTimeField(blank=True, null=True)),
-                ('rolled_back_at', models.DateTimeField(blank=True, null=True)),
-                ('new', models.PositiveIntegerField(default=0, verbose_name='new')),
-                ('changed', models.PositiveIntegerField(default=0, verbose_name='changed')),
-                ('unchanged', models.PositiveIntegerField(default=0, verbose_name='unchanged')),
-                ('rejected', models.PositiveIntegerField(default=0, verbose_name='rejected')),
-                ('problems', models.JSONField(blank=True, default=list)),
-                ('channel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='imports', to='measurement.channel', verbose_name='channel')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("file_name", models.CharField(max_length=255, verbose_name="file")),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveBigIntegerField(verbose_name="size")),
+                ("format", models.CharField(max_length=40, verbose_name="format")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("previewed", "Checked, not imported"),
+                            ("committed", "Imported"),
+                            ("rejected", "Rejected"),
+                            ("rolled_back", "Rolled back"),
+                        ],
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="when")),
+                ("committed_at", models.DateTimeField(blank=True, null=True)),
+                ("rolled_back_at", models.DateTimeField(blank=True, null=True)),
+                ("new", models.PositiveIntegerField(default=0, verbose_name="new")),
+                ("changed", models.PositiveIntegerField(default=0, verbose_name="changed")),
+                ("unchanged", models.PositiveIntegerField(default=0, verbose_name="unchanged")),
+                ("rejected", models.PositiveIntegerField(default=0, verbose_name="rejected")),
+                ("problems", models.JSONField(blank=True, default=list)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="imports",
+                        to="measurement.channel",
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ('-created_at',),
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ("-created_at",),
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(db_index=True, max_length=64)),
-                ('day', models.DateField()),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20)),
-                ('source_line', models.PositiveIntegerField(blank=True, null=True)),
-                ('previous_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
-                ('channel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='measurement.channel')),
-                ('previous_import', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='measurement.import')),
-                ('source_import', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='observations', to='measurement.import')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("metric", models.CharField(db_index=True, max_length=64)),
+                ("day", models.DateField()),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20)),
+                ("source_line", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "previous_value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True),
+                ),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="measurement.channel",
+                    ),
+                ),
+                (
+                    "previous_import",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="measurement.import",
+                    ),
+                ),
+                (
+                    "source_import",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="observations",
+                        to="measurement.import",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('day',),
+                "ordering": ("day",),
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=64, verbose_name='id')),
-                ('published_at', models.DateTimeField(verbose_name='published')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('kind', models.CharField(blank=True, max_length=16, verbose_name='type')),
-                ('link', models.URLField(blank=True, max_length=500, verbose_name='link')),
-                ('campaign', models.CharField(blank=True, max_length=100, verbose_name='campaign')),
-                ('metrics', models.JSONField(default=dict, verbose_name='metrics')),
-                ('source_line', models.PositiveIntegerField(blank=True, null=True)),
-                ('previous', models.JSONField(blank=True, null=True)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='measurement.channel')),
-                ('previous_import', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='measurement.import')),
-                ('source_import', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='posts', to='measurement.import')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=64, verbose_name="id")),
+                ("published_at", models.DateTimeField(verbose_name="published")),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("kind", models.CharField(blank=True, max_length=16, verbose_name="type")),
+                ("link", models.URLField(blank=True, max_length=500, verbose_name="link")),
+                ("campaign", models.CharField(blank=True, max_length=100, verbose_name="campaign")),
+                ("metrics", models.JSONField(default=dict, verbose_name="metrics")),
+                ("source_line", models.PositiveIntegerField(blank=True, null=True)),
+                ("previous", models.JSONField(blank=True, null=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="posts",
+                        to="measurement.channel",
+                    ),
+                ),
+                (
+                    "previous_import",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="measurement.import",
+                    ),
+                ),
+                (
+                    "source_import",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="posts",
+                        to="measurement.import",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-published_at',),
+                "ordering": ("-published_at",),
             },
         ),
         migrations.AddConstraint(
-            model_name='channel',
-            constraint=models.UniqueConstraint(fields=('workspace', 'platform', 'handle'), name='channel_unique_handle'),
+            model_name="channel",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "platform", "handle"), name="channel_unique_handle"
+            ),
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['workspace', 'metric', 'day'], name='obs_ws_metric_day'),
+            model_name="observation",
+            index=models.Index(fields=["workspace", "metric", "day"], name="obs_ws_metric_day"),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.UniqueConstraint(fields=('workspace', 'channel', 'metric', 'day'), name='observation_unique_day', nulls_distinct=False),
+            model_name="observation",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "channel", "metric", "day"),
+                name="observation_unique_day",
+                nulls_distinct=False,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.UniqueConstraint(fields=('channel', 'external_id'), name='post_unique_id'),
+            model_name="post",
+            constraint=models.UniqueConstraint(
+                fields=("channel", "external_id"), name="post_unique_id"
+            ),
         ),
     ]

@@ -4,35 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measurement', '0001_initial'),
+        ("measurement", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='import',
-            name='failure',
+            model_name="import",
+            name="failure",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='import',
-            name='preview',
+            model_name="import",
+            name="preview",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='import',
-            name='progress',
+            model_name="import",
+            name="progress",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='post',
-            name='digest',
+            model_name="post",
+            name="digest",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AlterField(
-            model_name='import',
-            name='status',
-            field=models.CharField(choices=[('checking', 'Being checked'), ('previewed', 'Checked, not imported'), ('committed', 'Imported'), ('rejected', 'Rejected'), ('committing', 'Being imported'), ('rolled_back', 'Rolled back'), ('failed', 'Failed')], max_length=12, verbose_name='status'),
+            model_name="import",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("checking", "Being checked"),
+                    ("previewed", "Checked, not imported"),
+                    ("committed", "Imported"),
+                    ("rejected", "Rejected"),
+                    ("committing", "Being imported"),
+                    ("rolled_back", "Rolled back"),
+                    ("failed", "Failed"),
+                ],
+                max_length=12,
+                verbose_name="status",
+            ),
         ),
     ]

@@ -7,65 +7,196 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('measurement', '0002_import_progress_post_digest'),
+        ("core", "0001_initial"),
+        ("measurement", "0002_import_progress_post_digest"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ColumnMapping',
+            name="ColumnMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('leads', 'CRM leads'), ('deals', 'CRM deals'), ('tickets', 'Support tickets')], max_length=10, verbose_name='kind of file')),
-                ('header', models.JSONField(default=list, verbose_name='columns')),
-                ('signature', models.CharField(max_length=64)),
-                ('date_column', models.CharField(max_length=200, verbose_name='date column')),
-                ('date_order', models.CharField(choices=[('ymd', 'Year first (2026-03-31)'), ('dmy', 'Day first (31/03/2026)'), ('mdy', 'Month first (03/31/2026)')], default='ymd', max_length=3, verbose_name='date format')),
-                ('amount_column', models.CharField(blank=True, max_length=200, verbose_name='amount column')),
-                ('status_column', models.CharField(blank=True, max_length=200, verbose_name='status column')),
-                ('status_value', models.CharField(blank=True, max_length=100, verbose_name='status value that counts')),
-                ('response_column', models.CharField(blank=True, max_length=200, verbose_name='first response column')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("leads", "CRM leads"),
+                            ("deals", "CRM deals"),
+                            ("tickets", "Support tickets"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind of file",
+                    ),
+                ),
+                ("header", models.JSONField(default=list, verbose_name="columns")),
+                ("signature", models.CharField(max_length=64)),
+                ("date_column", models.CharField(max_length=200, verbose_name="date column")),
+                (
+                    "date_order",
+                    models.CharField(
+                        choices=[
+                            ("ymd", "Year first (2026-03-31)"),
+                            ("dmy", "Day first (31/03/2026)"),
+                            ("mdy", "Month first (03/31/2026)"),
+                        ],
+                        default="ymd",
+                        max_length=3,
+                        verbose_name="date format",
+                    ),
+                ),
+                (
+                    "amount_column",
+                    models.CharField(blank=True, max_length=200, verbose_name="amount column"),
+                ),
+                (
+                    "status_column",
+                    models.CharField(blank=True, max_length=200, verbose_name="status column"),
+                ),
+                (
+                    "status_value",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="status value that counts"
+                    ),
+                ),
+                (
+                    "response_column",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="first response column"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'column mapping',
-                'verbose_name_plural': 'column mappings',
-                'ordering': ('name',),
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'signature'), name='column_mapping_unique_header')],
+                "verbose_name": "column mapping",
+                "verbose_name_plural": "column mappings",
+                "ordering": ("name",),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "signature"), name="column_mapping_unique_header"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WorkspaceMetric',
+            name="WorkspaceMetric",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('key', models.SlugField(max_length=64, verbose_name='key')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name in English')),
-                ('name_sv', models.CharField(max_length=120, verbose_name='name in Swedish')),
-                ('unit', models.CharField(choices=[('count', 'Count'), ('percent', 'Percent'), ('money', 'Money'), ('duration', 'Duration')], max_length=10, verbose_name='unit')),
-                ('aggregation', models.CharField(choices=[('sum', 'Sum of the days'), ('mean', 'Mean of the days'), ('last', 'Last value'), ('ratio', 'Ratio of two metrics (derived)')], max_length=10, verbose_name='over time')),
-                ('amec', models.CharField(choices=[('output', 'Output'), ('outtake', 'Outtake'), ('outcome', 'Outcome'), ('impact', 'Impact')], max_length=10, verbose_name='AMEC stage')),
-                ('numerator', models.CharField(blank=True, max_length=64, verbose_name='numerator')),
-                ('denominator', models.CharField(blank=True, max_length=64, verbose_name='denominator')),
-                ('definition', models.TextField(blank=True, verbose_name='definition')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("key", models.SlugField(max_length=64, verbose_name="key")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name in English")),
+                ("name_sv", models.CharField(max_length=120, verbose_name="name in Swedish")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count"),
+                            ("percent", "Percent"),
+                            ("money", "Money"),
+                            ("duration", "Duration"),
+                        ],
+                        max_length=10,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("sum", "Sum of the days"),
+                            ("mean", "Mean of the days"),
+                            ("last", "Last value"),
+                            ("ratio", "Ratio of two metrics (derived)"),
+                        ],
+                        max_length=10,
+                        verbose_name="over time",
+                    ),
+                ),
+                (
+                    "amec",
+                    models.CharField(
+                        choices=[
+                            ("output", "Output"),
+                            ("outtake", "Outtake"),
+                            ("outcome", "Outcome"),
+                            ("impact", "Impact"),
+                        ],
+                        max_length=10,
+                        verbose_name="AMEC stage",
+                    ),
+                ),
+                (
+                    "numerator",
+                    models.CharField(blank=True, max_length=64, verbose_name="numerator"),
+                ),
+                (
+                    "denominator",
+                    models.CharField(blank=True, max_length=64, verbose_name="denominator"),
+                ),
+                ("definition", models.TextField(blank=True, verbose_name="definition")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'workspace metric',
-                'verbose_name_plural': 'workspace metrics',
-                'ordering': ('key',),
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'key'), name='workspace_metric_unique_key')],
+                "verbose_name": "workspace metric",
+                "verbose_name_plural": "workspace metrics",
+                "ordering": ("key",),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "key"), name="workspace_metric_unique_key"
+                    )
+                ],
             },
         ),
     ]

@@ -5,31 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('measurement', '0003_workspace_metric_column_mapping'),
+        ("core", "0001_initial"),
+        ("measurement", "0003_workspace_metric_column_mapping"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='post',
-            name='channel',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='measurement.channel'),
+            model_name="post",
+            name="channel",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="posts",
+                to="measurement.channel",
+            ),
         ),
         migrations.AlterField(
-            model_name='post',
-            name='previous_import',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='measurement.import'),
+            model_name="post",
+            name="previous_import",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="measurement.import",
+            ),
         ),
         migrations.AlterField(
-            model_name='post',
-            name='source_import',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='posts', to='measurement.import'),
+            model_name="post",
+            name="source_import",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="posts",
+                to="measurement.import",
+            ),
         ),
         migrations.AlterField(
-            model_name='post',
-            name='workspace',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace'),
+            model_name="post",
+            name="workspace",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="core.workspace",
+            ),
         ),
     ]

@@ -7,337 +7,1004 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Audience',
+            name="Audience",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('customers', 'Customers'), ('clients', 'Clients'), ('suppliers', 'Suppliers'), ('partners', 'Partners'), ('employees', 'Employees'), ('journalists', 'Journalists'), ('peers', 'Peers'), ('investors', 'Investors'), ('other', 'Other')], max_length=16, verbose_name='type')),
-                ('size', models.PositiveIntegerField(blank=True, null=True, verbose_name='size')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'High'), (2, 'Medium'), (3, 'Low')], default=2, verbose_name='priority')),
-                ('demographics', models.TextField(blank=True, verbose_name='demographics')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("customers", "Customers"),
+                            ("clients", "Clients"),
+                            ("suppliers", "Suppliers"),
+                            ("partners", "Partners"),
+                            ("employees", "Employees"),
+                            ("journalists", "Journalists"),
+                            ("peers", "Peers"),
+                            ("investors", "Investors"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                ("size", models.PositiveIntegerField(blank=True, null=True, verbose_name="size")),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "High"), (2, "Medium"), (3, "Low")],
+                        default=2,
+                        verbose_name="priority",
+                    ),
+                ),
+                ("demographics", models.TextField(blank=True, verbose_name="demographics")),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audience',
-                'verbose_name_plural': 'audiences',
-                'ordering': ('priority', 'name'),
+                "verbose_name": "audience",
+                "verbose_name_plural": "audiences",
+                "ordering": ("priority", "name"),
             },
         ),
         migrations.CreateModel(
-            name='BusinessGoal',
+            name="BusinessGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('business_metric', models.CharField(help_text='What shows it in the business: online revenue, churn, cost to serve…', max_length=200, verbose_name='business metric')),
-                ('horizon', models.DateField(help_text='The date by which it should be reached.', verbose_name='horizon')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'High'), (2, 'Medium'), (3, 'Low')], default=2, verbose_name='priority')),
-                ('source', models.CharField(blank=True, help_text='E.g. “Business plan 2027, p. 4”.', max_length=300, verbose_name='source')),
-                ('attachment', models.FileField(blank=True, upload_to='strategy/goals/', verbose_name='attachment')),
-                ('departments', models.ManyToManyField(blank=True, related_name='business_goals', to='core.department', verbose_name='owner departments')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "business_metric",
+                    models.CharField(
+                        help_text="What shows it in the business: online revenue, churn, cost to serve…",
+                        max_length=200,
+                        verbose_name="business metric",
+                    ),
+                ),
+                (
+                    "horizon",
+                    models.DateField(
+                        help_text="The date by which it should be reached.", verbose_name="horizon"
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "High"), (2, "Medium"), (3, "Low")],
+                        default=2,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. “Business plan 2027, p. 4”.",
+                        max_length=300,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "attachment",
+                    models.FileField(
+                        blank=True, upload_to="strategy/goals/", verbose_name="attachment"
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="business_goals",
+                        to="core.department",
+                        verbose_name="owner departments",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'business goal',
-                'verbose_name_plural': 'business goals',
-                'ordering': ('priority', 'title'),
+                "verbose_name": "business goal",
+                "verbose_name_plural": "business goals",
+                "ordering": ("priority", "title"),
             },
         ),
         migrations.CreateModel(
-            name='CaseStudy',
+            name="CaseStudy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('figures', models.TextField(blank=True, verbose_name='figures')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('source_url', models.URLField(blank=True, verbose_name='source URL')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("summary", models.TextField(verbose_name="summary")),
+                ("figures", models.TextField(blank=True, verbose_name="figures")),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("source_url", models.URLField(blank=True, verbose_name="source URL")),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('title',),
+                "ordering": ("title",),
             },
         ),
         migrations.CreateModel(
-            name='Competitor',
+            name="Competitor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('channels', models.JSONField(default=list, verbose_name='channels')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("channels", models.JSONField(default=list, verbose_name="channels")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('name',),
+                "ordering": ("name",),
             },
         ),
         migrations.CreateModel(
-            name='CompetitorObservation',
+            name="CompetitorObservation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('observed_on', models.DateField(verbose_name='observed on')),
-                ('kind', models.CharField(choices=[('press', 'Press coverage'), ('awareness', 'Awareness'), ('prospects', 'Prospects'), ('speaking', 'Speaking slots'), ('other', 'Other')], max_length=12, verbose_name='what they gained')),
-                ('description', models.TextField(verbose_name='description')),
-                ('source_url', models.URLField(blank=True, verbose_name='source URL')),
-                ('competitor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='strategy.competitor')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("observed_on", models.DateField(verbose_name="observed on")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("press", "Press coverage"),
+                            ("awareness", "Awareness"),
+                            ("prospects", "Prospects"),
+                            ("speaking", "Speaking slots"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="what they gained",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="description")),
+                ("source_url", models.URLField(blank=True, verbose_name="source URL")),
+                (
+                    "competitor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="strategy.competitor",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-observed_on',),
+                "ordering": ("-observed_on",),
             },
         ),
         migrations.CreateModel(
-            name='Kpi',
+            name="Kpi",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('metric_key', models.SlugField(help_text='E.g. engagement_rate, leads, response_time.', max_length=64, verbose_name='metric')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='unit')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='baseline')),
-                ('baseline_date', models.DateField(blank=True, null=True, verbose_name='baseline date')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='target')),
-                ('target_date', models.DateField(blank=True, null=True, verbose_name='target date')),
-                ('direction', models.CharField(choices=[('increase', 'Increase'), ('decrease', 'Decrease'), ('band', 'Stay within a band')], default='increase', max_length=8, verbose_name='direction')),
-                ('band_low', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='band from')),
-                ('band_high', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='band to')),
-                ('review_cadence', models.CharField(choices=[('weekly', 'Weekly'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], default='monthly', max_length=12, verbose_name='review cadence')),
-                ('amec_stage', models.CharField(choices=[('output', 'Output'), ('outtake', 'Out-take'), ('outcome', 'Outcome'), ('impact', 'Organisational impact')], default='outcome', max_length=8, verbose_name='AMEC stage')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_kpis', to='core.membership', verbose_name='owner')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "metric_key",
+                    models.SlugField(
+                        help_text="E.g. engagement_rate, leads, response_time.",
+                        max_length=64,
+                        verbose_name="metric",
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="baseline",
+                    ),
+                ),
+                (
+                    "baseline_date",
+                    models.DateField(blank=True, null=True, verbose_name="baseline date"),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "target_date",
+                    models.DateField(blank=True, null=True, verbose_name="target date"),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("increase", "Increase"),
+                            ("decrease", "Decrease"),
+                            ("band", "Stay within a band"),
+                        ],
+                        default="increase",
+                        max_length=8,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "band_low",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="band from",
+                    ),
+                ),
+                (
+                    "band_high",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="band to",
+                    ),
+                ),
+                (
+                    "review_cadence",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Weekly"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                            ("yearly", "Yearly"),
+                        ],
+                        default="monthly",
+                        max_length=12,
+                        verbose_name="review cadence",
+                    ),
+                ),
+                (
+                    "amec_stage",
+                    models.CharField(
+                        choices=[
+                            ("output", "Output"),
+                            ("outtake", "Out-take"),
+                            ("outcome", "Outcome"),
+                            ("impact", "Organisational impact"),
+                        ],
+                        default="outcome",
+                        max_length=8,
+                        verbose_name="AMEC stage",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_kpis",
+                        to="core.membership",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'KPI',
-                'verbose_name_plural': 'KPIs',
-                'ordering': ('objective__start', 'name'),
+                "verbose_name": "KPI",
+                "verbose_name_plural": "KPIs",
+                "ordering": ("objective__start", "name"),
             },
         ),
         migrations.CreateModel(
-            name='KpiValue',
+            name="KpiValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='date')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=18, verbose_name='value')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kpi', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='strategy.kpi')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="date")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=18, verbose_name="value"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kpi",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="strategy.kpi",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('kpi', 'day'),
+                "ordering": ("kpi", "day"),
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived')),
-                ('title', models.CharField(max_length=200, verbose_name='message')),
-                ('text', models.TextField(blank=True, verbose_name='what we say')),
-                ('tone', models.CharField(blank=True, max_length=100, verbose_name='tone')),
-                ('channels', models.JSONField(default=list, verbose_name='channels')),
-                ('audiences', models.ManyToManyField(related_name='messages', to='strategy.audience', verbose_name='audiences')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.membership', verbose_name='owner')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="message")),
+                ("text", models.TextField(blank=True, verbose_name="what we say")),
+                ("tone", models.CharField(blank=True, max_length=100, verbose_name="tone")),
+                ("channels", models.JSONField(default=list, verbose_name="channels")),
+                (
+                    "audiences",
+                    models.ManyToManyField(
+                        related_name="messages", to="strategy.audience", verbose_name="audiences"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.membership",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'message',
-                'verbose_name_plural': 'messages',
-                'ordering': ('title',),
+                "verbose_name": "message",
+                "verbose_name_plural": "messages",
+                "ordering": ("title",),
             },
         ),
         migrations.CreateModel(
-            name='PlatformPresence',
+            name="PlatformPresence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(choices=[('facebook', 'Facebook'), ('instagram', 'Instagram'), ('x', 'X/Twitter'), ('linkedin', 'LinkedIn'), ('youtube', 'YouTube'), ('tiktok', 'TikTok'), ('other', 'Other')], max_length=16, verbose_name='platform')),
-                ('figure', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='figure')),
-                ('unit', models.CharField(choices=[('percent', 'percent of the audience'), ('users', 'users')], default='percent', max_length=8, verbose_name='unit')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('source_url', models.URLField(blank=True, verbose_name='source URL')),
-                ('figure_date', models.DateField(verbose_name='date of the figure')),
-                ('audience', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='presence', to='strategy.audience')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("facebook", "Facebook"),
+                            ("instagram", "Instagram"),
+                            ("x", "X/Twitter"),
+                            ("linkedin", "LinkedIn"),
+                            ("youtube", "YouTube"),
+                            ("tiktok", "TikTok"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="platform",
+                    ),
+                ),
+                (
+                    "figure",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="figure"),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("percent", "percent of the audience"), ("users", "users")],
+                        default="percent",
+                        max_length=8,
+                        verbose_name="unit",
+                    ),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("source_url", models.URLField(blank=True, verbose_name="source URL")),
+                ("figure_date", models.DateField(verbose_name="date of the figure")),
+                (
+                    "audience",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="presence",
+                        to="strategy.audience",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('audience', '-figure'),
+                "ordering": ("audience", "-figure"),
             },
         ),
         migrations.CreateModel(
-            name='SocialObjective',
+            name="SocialObjective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived')),
-                ('statement', models.CharField(max_length=300, verbose_name='statement')),
-                ('realism', models.CharField(choices=[('high', 'Realistic'), ('medium', 'Stretching'), ('low', 'Unlikely')], default='medium', max_length=8, verbose_name='achievable')),
-                ('realism_rationale', models.TextField(blank=True, verbose_name='why this is realistic')),
-                ('start', models.DateField(verbose_name='start')),
-                ('end', models.DateField(verbose_name='end')),
-                ('review_cadence', models.CharField(choices=[('weekly', 'Weekly'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], default='quarterly', max_length=12, verbose_name='review cadence')),
-                ('departments', models.ManyToManyField(related_name='objectives', to='core.department', verbose_name='departments served')),
-                ('goals', models.ManyToManyField(related_name='objectives', to='strategy.businessgoal', verbose_name='business goals')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived"),
+                ),
+                ("statement", models.CharField(max_length=300, verbose_name="statement")),
+                (
+                    "realism",
+                    models.CharField(
+                        choices=[
+                            ("high", "Realistic"),
+                            ("medium", "Stretching"),
+                            ("low", "Unlikely"),
+                        ],
+                        default="medium",
+                        max_length=8,
+                        verbose_name="achievable",
+                    ),
+                ),
+                (
+                    "realism_rationale",
+                    models.TextField(blank=True, verbose_name="why this is realistic"),
+                ),
+                ("start", models.DateField(verbose_name="start")),
+                ("end", models.DateField(verbose_name="end")),
+                (
+                    "review_cadence",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Weekly"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                            ("yearly", "Yearly"),
+                        ],
+                        default="quarterly",
+                        max_length=12,
+                        verbose_name="review cadence",
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        related_name="objectives",
+                        to="core.department",
+                        verbose_name="departments served",
+                    ),
+                ),
+                (
+                    "goals",
+                    models.ManyToManyField(
+                        related_name="objectives",
+                        to="strategy.businessgoal",
+                        verbose_name="business goals",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'social objective',
-                'verbose_name_plural': 'social objectives',
-                'ordering': ('start', 'statement'),
+                "verbose_name": "social objective",
+                "verbose_name_plural": "social objectives",
+                "ordering": ("start", "statement"),
             },
         ),
         migrations.CreateModel(
-            name='ObjectiveReview',
+            name="ObjectiveReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reviewed_on', models.DateField(verbose_name='reviewed on')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('reviewed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='strategy.socialobjective')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reviewed_on", models.DateField(verbose_name="reviewed on")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="strategy.socialobjective",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-reviewed_on', '-id'),
+                "ordering": ("-reviewed_on", "-id"),
             },
         ),
         migrations.AddField(
-            model_name='kpi',
-            name='objective',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kpis', to='strategy.socialobjective', verbose_name='objective'),
+            model_name="kpi",
+            name="objective",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="kpis",
+                to="strategy.socialobjective",
+                verbose_name="objective",
+            ),
         ),
         migrations.CreateModel(
-            name='Initiative',
+            name="Initiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('start', models.DateField(verbose_name='start')),
-                ('end', models.DateField(verbose_name='end')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('active', 'In progress'), ('done', 'Done'), ('paused', 'Paused'), ('cancelled', 'Cancelled')], default='planned', max_length=10, verbose_name='status')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'High'), (2, 'Medium'), (3, 'Low')], default=2, verbose_name='priority')),
-                ('estimated_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='estimated cost')),
-                ('maturity_stage', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Planning'), (2, 'Presence'), (3, 'Engagement'), (4, 'Formalized'), (5, 'Strategic'), (6, 'Converged')], null=True, verbose_name='maturity stage it helps reach')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.department', verbose_name='owner department')),
-                ('goals', models.ManyToManyField(blank=True, related_name='initiatives', to='strategy.businessgoal', verbose_name='goals')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
-                ('objectives', models.ManyToManyField(blank=True, related_name='initiatives', to='strategy.socialobjective', verbose_name='objectives')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("start", models.DateField(verbose_name="start")),
+                ("end", models.DateField(verbose_name="end")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("active", "In progress"),
+                            ("done", "Done"),
+                            ("paused", "Paused"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "High"), (2, "Medium"), (3, "Low")],
+                        default=2,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "estimated_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="estimated cost",
+                    ),
+                ),
+                (
+                    "maturity_stage",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Planning"),
+                            (2, "Presence"),
+                            (3, "Engagement"),
+                            (4, "Formalized"),
+                            (5, "Strategic"),
+                            (6, "Converged"),
+                        ],
+                        null=True,
+                        verbose_name="maturity stage it helps reach",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.department",
+                        verbose_name="owner department",
+                    ),
+                ),
+                (
+                    "goals",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="initiatives",
+                        to="strategy.businessgoal",
+                        verbose_name="goals",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
+                (
+                    "objectives",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="initiatives",
+                        to="strategy.socialobjective",
+                        verbose_name="objectives",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'initiative',
-                'verbose_name_plural': 'initiatives',
-                'ordering': ('start', 'title'),
+                "verbose_name": "initiative",
+                "verbose_name_plural": "initiatives",
+                "ordering": ("start", "title"),
             },
         ),
         migrations.CreateModel(
-            name='Tactic',
+            name="Tactic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('channel', models.CharField(choices=[('facebook', 'Facebook'), ('instagram', 'Instagram'), ('x', 'X/Twitter'), ('linkedin', 'LinkedIn'), ('youtube', 'YouTube'), ('tiktok', 'TikTok'), ('other', 'Other')], max_length=16, verbose_name='channel')),
-                ('activity', models.CharField(max_length=300, verbose_name='activity')),
-                ('frequency', models.CharField(blank=True, max_length=100, verbose_name='frequency')),
-                ('people', models.PositiveSmallIntegerField(default=1, verbose_name='people')),
-                ('hours_per_week', models.DecimalField(decimal_places=1, default=0, max_digits=6, verbose_name='hours per week')),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tactics', to='strategy.socialobjective')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("facebook", "Facebook"),
+                            ("instagram", "Instagram"),
+                            ("x", "X/Twitter"),
+                            ("linkedin", "LinkedIn"),
+                            ("youtube", "YouTube"),
+                            ("tiktok", "TikTok"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("activity", models.CharField(max_length=300, verbose_name="activity")),
+                (
+                    "frequency",
+                    models.CharField(blank=True, max_length=100, verbose_name="frequency"),
+                ),
+                ("people", models.PositiveSmallIntegerField(default=1, verbose_name="people")),
+                (
+                    "hours_per_week",
+                    models.DecimalField(
+                        decimal_places=1, default=0, max_digits=6, verbose_name="hours per week"
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tactics",
+                        to="strategy.socialobjective",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('objective', 'channel', 'activity'),
+                "ordering": ("objective", "channel", "activity"),
             },
         ),
         migrations.CreateModel(
-            name='Vision',
+            name="Vision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statement', models.TextField(verbose_name='vision')),
-                ('value_employees', models.TextField(blank=True, verbose_name='value for employees')),
-                ('value_customers', models.TextField(blank=True, verbose_name='value for customers')),
-                ('value_shareholders', models.TextField(blank=True, verbose_name='value for shareholders')),
-                ('sponsor_route', models.CharField(blank=True, choices=[('strategist', 'Internal strategist'), ('champion', 'Internal champion who won a sponsor'), ('agency', 'Outside agency or consultancy')], max_length=12, verbose_name='how sponsorship was established')),
-                ('sponsor_since', models.DateField(blank=True, null=True, verbose_name='sponsor since')),
-                ('sponsor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.membership', verbose_name='executive sponsor')),
-                ('workspace', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='vision', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("statement", models.TextField(verbose_name="vision")),
+                (
+                    "value_employees",
+                    models.TextField(blank=True, verbose_name="value for employees"),
+                ),
+                (
+                    "value_customers",
+                    models.TextField(blank=True, verbose_name="value for customers"),
+                ),
+                (
+                    "value_shareholders",
+                    models.TextField(blank=True, verbose_name="value for shareholders"),
+                ),
+                (
+                    "sponsor_route",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("strategist", "Internal strategist"),
+                            ("champion", "Internal champion who won a sponsor"),
+                            ("agency", "Outside agency or consultancy"),
+                        ],
+                        max_length=12,
+                        verbose_name="how sponsorship was established",
+                    ),
+                ),
+                (
+                    "sponsor_since",
+                    models.DateField(blank=True, null=True, verbose_name="sponsor since"),
+                ),
+                (
+                    "sponsor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.membership",
+                        verbose_name="executive sponsor",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vision",
+                        to="core.workspace",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AlignmentSnapshot',
+            name="AlignmentSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('passed', models.PositiveIntegerField()),
-                ('total', models.PositiveIntegerField()),
-                ('gaps', models.JSONField(default=list)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("passed", models.PositiveIntegerField()),
+                ("total", models.PositiveIntegerField()),
+                ("gaps", models.JSONField(default=list)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('day',),
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'day'), name='alignment_unique_day')],
+                "ordering": ("day",),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "day"), name="alignment_unique_day"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='audience',
-            constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='audience_unique_name'),
+            model_name="audience",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "name"), name="audience_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='businessgoal',
-            constraint=models.UniqueConstraint(fields=('workspace', 'title'), name='goal_unique_title'),
+            model_name="businessgoal",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "title"), name="goal_unique_title"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='competitor',
-            constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='competitor_unique_name'),
+            model_name="competitor",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "name"), name="competitor_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kpivalue',
-            constraint=models.UniqueConstraint(fields=('kpi', 'day'), name='kpi_value_unique_day'),
+            model_name="kpivalue",
+            constraint=models.UniqueConstraint(fields=("kpi", "day"), name="kpi_value_unique_day"),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.UniqueConstraint(fields=('workspace', 'title'), name='message_unique_title'),
+            model_name="message",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "title"), name="message_unique_title"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='platformpresence',
-            constraint=models.UniqueConstraint(fields=('audience', 'platform'), name='presence_unique'),
+            model_name="platformpresence",
+            constraint=models.UniqueConstraint(
+                fields=("audience", "platform"), name="presence_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='socialobjective',
-            constraint=models.UniqueConstraint(fields=('workspace', 'statement'), name='objective_unique'),
+            model_name="socialobjective",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "statement"), name="objective_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kpi',
-            constraint=models.UniqueConstraint(fields=('objective', 'name'), name='kpi_unique_name'),
+            model_name="kpi",
+            constraint=models.UniqueConstraint(
+                fields=("objective", "name"), name="kpi_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='initiative',
-            constraint=models.UniqueConstraint(fields=('workspace', 'title'), name='initiative_unique_title'),
+            model_name="initiative",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "title"), name="initiative_unique_title"
+            ),
         ),
     ]
