@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -24,6 +25,7 @@ from converge.core.views import WorkspaceRequest, workspace_view
 from converge.measurement import charts as measurement_charts
 from converge.measurement import progress_text
 from converge.measurement import selectors as measurement
+from converge.measurement.progress import Progress
 from converge.reports.pdf import html_to_pdf
 from converge.strategy import charts, selectors, services, yaml_io
 from converge.strategy.alignment_text import describe_gap, fix_url
@@ -327,6 +329,23 @@ def kpi_list(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
+def _kpi_rows_url(request: WorkspaceRequest, kpi: Kpi, progress: Progress) -> str | None:
+    """The explorer's drill-down to the figures behind the KPI's current value: the metric's
+    rows over the KPI's window, for its channel (a KPI over several chosen channels has no
+    single list of rows there, so it gets no link)."""
+    agg = progress.aggregate
+    if progress.source != "observations" or agg is None:
+        return None
+    channels = list(kpi.channels.all())
+    if len(channels) > 1:
+        return None
+    query = {"from": agg.start.isoformat(), "to": agg.end.isoformat()}
+    if channels:
+        query["channel"] = str(channels[0].uuid)
+    url = reverse("measurement_metric_rows", args=[request.workspace.slug, kpi.metric_key])
+    return f"{url}?{urlencode(query)}"
+
+
 @workspace_view()
 def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     ws = request.workspace
@@ -359,6 +378,7 @@ def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
         "strategy/kpi_detail.html",
         {
             "kpi": obj,
+            "rows_url": _kpi_rows_url(request, obj, p),
             "values": manual,
             "value_form": KpiValueForm(initial={"day": today}),
             "can_edit": EDIT in request.allowed,

@@ -356,3 +356,28 @@ def test_the_strategy_document_carries_a_kpis_window_and_channels(world: World) 
 
 def objective_of(k: Kpi) -> SocialObjective:
     return k.objective
+
+
+def test_the_kpis_current_value_links_to_the_rows_behind_it_which_add_up_to_it(
+    world: World, signed_in
+) -> None:
+    import re
+    from html import unescape
+
+    insta, linked = channels(world)
+    for i in range(40):
+        put(world, "link_clicks", insta, AS_OF - timedelta(days=i), str(4 + i % 3))
+        put(world, "link_clicks", linked, AS_OF - timedelta(days=i), "100")
+    clicks = kpi(world, objective(world), "Clicks", "link_clicks")
+    clicks.channels.set([insta])
+    client: Client = signed_in(world.member)
+    with time_machine.travel(date(2026, 3, 31)):
+        html = client.get(f"/w/acme/strategy/kpis/{clicks.uuid}/").content.decode()
+        current = re.search(r'data-testid="current"><a href="([^"]+)"[^>]*>([^<]+)</a>', html)
+        assert current is not None
+        rows = client.get(unescape(current.group(1))).content.decode()
+    expected = sum(4 + i % 3 for i in range(30))
+    assert current.group(2).replace(",", "").replace("\u00a0", "") == str(expected)
+    figure = re.search(r'data-testid="figure">([^<]+)<', rows)
+    assert figure is not None
+    assert figure.group(1).replace(",", "").replace("\u00a0", "").strip() == str(expected)
