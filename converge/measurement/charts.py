@@ -59,17 +59,6 @@ def kpi_spec(
         levels.append({"value": _f(baseline), "label": _("Baseline")})
     if target is not None:
         levels.append({"value": _f(target), "label": _("Target")})
-    notes = [
-        {
-            "day": a.day.isoformat(),
-            "end": (a.end_day or a.day).isoformat(),
-            "title": a.title,
-            "kind": a.get_kind_display(),
-            "channel": str(a.channel) if a.channel else _("The whole workspace"),
-        }
-        for a in annotations
-    ]
-    kinds = sorted({a.kind for a in annotations})
     x = {"field": "day", "type": "temporal", "title": None}
     y_title = title or _("Value")
     layers: list[Spec] = []
@@ -84,43 +73,7 @@ def kpi_spec(
                 },
             }
         )
-    if notes:
-        layers.append(
-            {
-                "data": {"values": notes},
-                "mark": {"type": "rect", "opacity": 0.12},
-                "encoding": {
-                    "x": {"field": "day", "type": "temporal"},
-                    "x2": {"field": "end"},
-                    "color": {
-                        "field": "kind",
-                        "type": "nominal",
-                        "title": _("Annotations"),
-                        "scale": {
-                            "domain": [str(Annotation(kind=k).get_kind_display()) for k in kinds],
-                            "range": [KIND_COLOURS.get(k, "#718096") for k in kinds],
-                        },
-                    },
-                },
-            }
-        )
-        layers.append(
-            {
-                "data": {"values": notes},
-                "mark": {"type": "rule", "strokeWidth": 1.5, "strokeDash": [2, 2]},
-                "encoding": {
-                    "x": {"field": "day", "type": "temporal"},
-                    "color": {"field": "kind", "type": "nominal", "legend": None},
-                    "tooltip": [
-                        {"field": "title", "title": _("Annotation")},
-                        {"field": "kind", "title": _("Kind")},
-                        {"field": "day", "type": "temporal", "title": _("Day")},
-                        {"field": "end", "type": "temporal", "title": _("Last day")},
-                        {"field": "channel", "title": _("Channel")},
-                    ],
-                },
-            }
-        )
+    layers.extend(annotation_layers(annotations))
     if levels:
         layers.append(
             {
@@ -212,3 +165,58 @@ def kpi_spec(
         "layer": layers,
         "resolve": {"scale": {"color": "independent", "strokeDash": "independent"}},
     }
+
+
+def annotation_layers(annotations: Sequence[Annotation]) -> list[Spec]:
+    """Annotations as shaded spans with a dashed rule on their first day, coloured by kind
+    (with a tooltip): the same on every chart that has a day axis."""
+    layers: list[Spec] = []
+    notes = [
+        {
+            "day": a.day.isoformat(),
+            "end": (a.end_day or a.day).isoformat(),
+            "title": a.title,
+            "kind": a.get_kind_display(),
+            "channel": str(a.channel) if a.channel else _("The whole workspace"),
+        }
+        for a in annotations
+    ]
+    kinds = sorted({a.kind for a in annotations})
+    if notes:
+        layers.append(
+            {
+                "data": {"values": notes},
+                "mark": {"type": "rect", "opacity": 0.12},
+                "encoding": {
+                    "x": {"field": "day", "type": "temporal"},
+                    "x2": {"field": "end"},
+                    "color": {
+                        "field": "kind",
+                        "type": "nominal",
+                        "title": _("Annotations"),
+                        "scale": {
+                            "domain": [str(Annotation(kind=k).get_kind_display()) for k in kinds],
+                            "range": [KIND_COLOURS.get(k, "#718096") for k in kinds],
+                        },
+                    },
+                },
+            }
+        )
+        layers.append(
+            {
+                "data": {"values": notes},
+                "mark": {"type": "rule", "strokeWidth": 1.5, "strokeDash": [2, 2]},
+                "encoding": {
+                    "x": {"field": "day", "type": "temporal"},
+                    "color": {"field": "kind", "type": "nominal", "legend": None},
+                    "tooltip": [
+                        {"field": "title", "title": _("Annotation")},
+                        {"field": "kind", "title": _("Kind")},
+                        {"field": "day", "type": "temporal", "title": _("Day")},
+                        {"field": "end", "type": "temporal", "title": _("Last day")},
+                        {"field": "channel", "title": _("Channel")},
+                    ],
+                },
+            }
+        )
+    return layers

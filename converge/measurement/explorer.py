@@ -5,6 +5,7 @@ the formula used. The pages, the downloads and the API all build on this."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -15,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from converge.core.models import Workspace
-from converge.measurement import selectors
+from converge.measurement import charts, selectors
 from converge.measurement.catalogue import MetricDef
-from converge.measurement.models import Observation
+from converge.measurement.models import Annotation, Observation
 from converge.measurement.selectors import ANY_CHANNEL, ChannelRef, Period
 from converge.measurement.why import (
     ChannelChange,
@@ -184,18 +185,23 @@ def build(
         posts_key=posts_key,
         posts_total=posts.total if posts else Decimal(0),
         post_count=posts.count if posts else 0,
-        spec=daily_spec(metric, name, selectors.metric_daily(workspace, metric, current)),
+        spec=daily_spec(
+            metric,
+            name,
+            selectors.metric_daily(workspace, metric, current),
+            list(selectors.annotations_in(workspace, current.start, current.end)),
+        ),
     )
 
 
 def daily_spec(
-    metric: MetricDef, name: str, series: list[tuple[Any, ChannelRef, Decimal | None]]
+    metric: MetricDef,
+    name: str,
+    series: list[tuple[Any, ChannelRef, Decimal | None]],
+    annotations: Sequence[Annotation] = (),
 ) -> dict[str, Any]:
-    """The metric day by day, one line per channel."""
-    return {
-        "$schema": SCHEMA,
-        "width": "container",
-        "height": 240,
+    """The metric day by day, one line per channel, with the period's annotations."""
+    line = {
         "data": {
             "values": [
                 {"day": day.isoformat(), "channel": ref.label, "value": float(value)}
@@ -229,6 +235,13 @@ def daily_spec(
                 {"field": "value", "type": "quantitative", "title": name, "format": ",.2f"},
             ],
         },
+    }
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 240,
+        "layer": [*charts.annotation_layers(annotations), line],
+        "resolve": {"scale": {"color": "independent"}},
     }
 
 

@@ -472,3 +472,17 @@ def test_the_downloaded_posts_of_a_campaign_add_up_and_escape_formula_like_text(
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[1][4] == '\'=HYPERLINK("http://evil")' and cells[1][6] == 250
+
+
+def test_the_daily_chart_shows_the_annotations_of_the_period_only(
+    world: World, instagram: Channel, signed_in
+) -> None:
+    for day, title in ((date(2025, 12, 5), "Winter sale"), (date(2025, 10, 1), "Autumn outage")):
+        services.annotation_save(
+            actor=world.lead, workspace=world.workspace, day=day, title=title, kind="campaign"
+        )
+    found = explorer.build(world.workspace, BY_KEY["engagement_rate_reach"], DECEMBER, NOVEMBER)
+    layers = found.spec["layer"]
+    titles = {v["title"] for layer in layers[:-1] for v in layer["data"]["values"]}
+    assert titles == {"Winter sale"}
+    assert layers[-1]["mark"]["type"] == "line" and layers[-1]["data"]["values"]
