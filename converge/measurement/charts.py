@@ -220,3 +220,20 @@ def annotation_layers(annotations: Sequence[Annotation]) -> list[Spec]:
             }
         )
     return layers
+
+
+def sparkline(values: Sequence[Decimal], width: int = 120, height: int = 28) -> str:
+    """The ``points`` of an SVG polyline drawing ``values`` left to right, scaled to fill the
+    box (a flat series is drawn in the middle); empty with fewer than two values."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = high - low
+    step = Decimal(width - 2) / (len(values) - 1)
+    points = []
+    for n, value in enumerate(values):
+        x = 1 + step * n
+        share = (value - low) / span if span else Decimal("0.5")
+        y = Decimal(height - 2) * (1 - share) + 1
+        points.append(f"{x:.1f},{y:.1f}")
+    return " ".join(points)

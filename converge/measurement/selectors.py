@@ -736,3 +736,59 @@ def annotation(workspace: Workspace, uuid: UUID | str) -> Annotation | None:
     return (
         Annotation.objects.filter(workspace=workspace, uuid=uuid).select_related("channel").first()
     )
+
+
+# --- The KPI dashboard ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    kpi: Kpi
+    found: KpiProgress
+
+
+@dataclass(frozen=True)
+class BoardGroup:
+    title: str
+    goal: Any  # the BusinessGoal, or None for KPIs whose objective serves no goal
+    rows: list[BoardRow]
+
+
+def kpi_board(workspace: Workspace, as_of: date) -> list[BoardGroup]:
+    """Every live KPI with its progress, grouped by the business goals its objective serves (a
+    KPI appears under each of them). Queries: the KPIs, the goals, the objective–goal links,
+    and ``kpi_progress``'s constant few — none per KPI."""
+    from converge.strategy.models import BusinessGoal, SocialObjective
+
+    kpis = list(
+        Kpi.objects.filter(workspace=workspace, archived_at__isnull=True)
+        .select_related("objective")
+        .order_by("name")
+    )
+    found = kpi_progress(workspace, kpis, as_of, history_years=0)
+    goals = {
+        g.pk: g
+        for g in BusinessGoal.objects.filter(
+            workspace=workspace, archived_at__isnull=True
+        ).order_by("title")
+    }
+    served: dict[int, list[int | None]] = {}
+    links = SocialObjective.goals.through.objects.filter(
+        socialobjective__workspace=workspace
+    ).values_list("socialobjective_id", "businessgoal_id")
+    for objective_id, linked_goal in links:
+        if linked_goal in goals:
+            served.setdefault(objective_id, []).append(linked_goal)
+    groups: dict[int | None, list[BoardRow]] = {}
+    for kpi in kpis:
+        row = BoardRow(kpi, found[kpi.pk])
+        for under in served.get(kpi.objective_id, [None]):
+            groups.setdefault(under, []).append(row)
+    board = [
+        BoardGroup(goal.title, goal, groups[goal_id])
+        for goal_id, goal in goals.items()
+        if goal_id in groups
+    ]
+    if None in groups:
+        board.append(BoardGroup(str(_("KPIs not tied to a business goal")), None, groups[None]))
+    return board

@@ -26,7 +26,7 @@ from converge.core.forms import show_error
 from converge.core.models import Capability, Workspace
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
-from converge.measurement import explorer, selectors, services
+from converge.measurement import charts, explorer, progress_text, selectors, services
 from converge.measurement.catalogue import BUILT_IN, MetricDef
 from converge.measurement.forms import (
     AnnotationForm,
@@ -62,8 +62,34 @@ def overview(request: WorkspaceRequest) -> HttpResponse:
             .select_related("channel", "created_by")
             .order_by("-created_at")[:10],
             "can_edit": EDIT in request.allowed,
+            "dashboard_url": _url(request, "measurement_dashboard"),
         },
     )
+
+
+@workspace_view()
+def dashboard(request: WorkspaceRequest) -> HttpResponse:
+    """Every KPI grouped by the business goal it serves: status, current value, the way to
+    the target, and a sparkline of its history."""
+    board = selectors.kpi_board(request.workspace, timezone.localdate())
+    groups = [
+        {
+            "group": group,
+            "rows": [
+                {
+                    "kpi": row.kpi,
+                    "progress": row.found.progress,
+                    "status": progress_text.STATUS_LABELS[row.found.progress.status],
+                    "current": progress_text.number(row.found.progress.current),
+                    "percent": progress_text.number(row.found.progress.percent_to_target, 1),
+                    "spark": charts.sparkline([p.value for p in row.found.progress.history]),
+                }
+                for row in group.rows
+            ],
+        }
+        for group in board
+    ]
+    return render(request, "measurement/dashboard.html", {"groups": groups})
 
 
 @workspace_view(EDIT)

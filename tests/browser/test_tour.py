@@ -25,6 +25,7 @@ PAGES = [
     ("settings", "/w/nordvik/settings/"),
     ("governance-pending", "/w/nordvik/governance/"),
     ("measurement", "/w/nordvik/measurement/"),
+    ("measurement-dashboard", "/w/nordvik/measurement/dashboard/"),
     ("measurement-imports", "/w/nordvik/measurement/imports/"),
     ("measurement-metrics", "/w/nordvik/measurement/metrics/"),
     ("measurement-figures", "/w/nordvik/measurement/figures/"),

@@ -1,0 +1,84 @@
+"""The KPI dashboard: every KPI under the business goal its objective serves, with its status
+and a sparkline, in a number of queries that does not grow with the number of KPIs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from converge.measurement import selectors
+from converge.measurement.charts import sparkline
+from converge.strategy import services as strategy
+from tests.conftest import World
+from tests.measurement.test_kpi_progress import AS_OF, channels, kpi, objective, put
+
+
+def test_a_sparkline_fills_its_box_and_draws_a_flat_series_in_the_middle() -> None:
+    assert sparkline([D(1), D(3), D(2)], width=12, height=12) == "1.0,11.0 6.0,1.0 11.0,6.0"
+    assert sparkline([D(5), D(5)], width=12, height=12) == "1.0,6.0 11.0,6.0"
+    assert sparkline([D(5)]) == ""
+
+
+def test_kpis_are_grouped_under_the_goal_their_objective_serves_with_status_and_line(
+    world: World, signed_in
+) -> None:
+    insta, _linked = channels(world)
+    for i in range(120):
+        put(world, "link_clicks", insta, AS_OF - timedelta(days=i), str(4 + i % 3))
+    served = objective(world)
+    clicks = kpi(world, served, "Clicks", "link_clicks", baseline_date=date(2026, 1, 1))
+    loved = strategy.goal_save(
+        actor=world.lead,
+        workspace=world.workspace,
+        title="Be the loved brand",
+        business_metric="Brand preference",
+        horizon=date(2028, 12, 31),
+    )
+    lonely = strategy.objective_save(
+        actor=world.lead,
+        workspace=world.workspace,
+        statement="Be liked",
+        goals=[loved],
+        departments=[world.department],
+        start=date(2026, 1, 1),
+        end=date(2027, 12, 31),
+    )
+    kpi(world, lonely, "Likes", "likes")
+    client: Client = signed_in(world.member)
+    with time_machine.travel(date(2026, 3, 31)):
+        html = client.get("/w/acme/measurement/dashboard/").content.decode()
+    first, second = html.split('data-testid="goal"')[1:]  # goals in alphabetical order
+    assert "Be the loved brand" in first and "Likes" in first and "Clicks" not in first
+    assert 'data-status="no_data"' in first
+    assert "Grow online revenue" in second and clicks.name in second and "<polyline" in second
+    status = selectors.kpi_progress(world.workspace, [clicks], AS_OF)[clicks.pk].progress.status
+    assert status in ("on_track", "at_risk", "off_track")
+    assert f'data-status="{status}"' in second
+
+
+def test_the_dashboard_needs_the_same_queries_for_three_kpis_as_for_twelve(
+    world: World, signed_in
+) -> None:
+    insta, _linked = channels(world)
+    for i in range(60):
+        put(world, "link_clicks", insta, AS_OF - timedelta(days=i), "5")
+    served = objective(world)
+    client: Client = signed_in(world.member)
+
+    def count() -> int:
+        with time_machine.travel(date(2026, 3, 31)), CaptureQueriesContext(connection) as seen:
+            assert client.get("/w/acme/measurement/dashboard/").status_code == 200
+        return len(seen.captured_queries)
+
+    for n in range(3):
+        kpi(world, served, f"Clicks {n}", "link_clicks")
+    count()  # the first request also fills per-process caches
+    few = count()
+    for n in range(3, 12):
+        kpi(world, served, f"Clicks {n}", "link_clicks")
+    assert count() == few
