@@ -22,7 +22,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from converge.core.models import Workspace
+from converge.core.models import Department, Workspace
 from converge.measurement import progress
 from converge.measurement.catalogue import BUILT_IN, MetricDef, derived_value
 from converge.measurement.importers.base import Importer
@@ -754,17 +754,19 @@ class BoardGroup:
     rows: list[BoardRow]
 
 
-def kpi_board(workspace: Workspace, as_of: date) -> list[BoardGroup]:
+def kpi_board(
+    workspace: Workspace, as_of: date, department: Department | None = None
+) -> list[BoardGroup]:
     """Every live KPI with its progress, grouped by the business goals its objective serves (a
-    KPI appears under each of them). Queries: the KPIs, the goals, the objective–goal links,
-    and ``kpi_progress``'s constant few — none per KPI."""
+    KPI appears under each of them); with ``department``, only the KPIs of the objectives that
+    serve that department — social's impact on *their* objectives. Queries: the KPIs, the
+    goals, the objective–goal links, and ``kpi_progress``'s constant few — none per KPI."""
     from converge.strategy.models import BusinessGoal, SocialObjective
 
-    kpis = list(
-        Kpi.objects.filter(workspace=workspace, archived_at__isnull=True)
-        .select_related("objective")
-        .order_by("name")
-    )
+    live = Kpi.objects.filter(workspace=workspace, archived_at__isnull=True)
+    if department is not None:
+        live = live.filter(objective__departments=department).distinct()
+    kpis = list(live.select_related("objective").order_by("name"))
     found = kpi_progress(workspace, kpis, as_of, history_years=0)
     goals = {
         g.pk: g

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from converge.core import exports
 from converge.core.errors import ConvergeError
 from converge.core.forms import show_error
-from converge.core.models import Capability, Workspace
+from converge.core.models import Capability, Department, Workspace
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.measurement import charts, explorer, progress_text, selectors, services
@@ -71,7 +71,13 @@ def overview(request: WorkspaceRequest) -> HttpResponse:
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
     """Every KPI grouped by the business goal it serves: status, current value, the way to
     the target, and a sparkline of its history."""
-    board = selectors.kpi_board(request.workspace, timezone.localdate())
+    ws = request.workspace
+    departments = list(Department.objects.filter(workspace=ws).order_by("name"))
+    wanted = request.GET.get("department", "")
+    department = next((d for d in departments if d.slug == wanted), None)
+    if wanted and department is None:
+        raise Http404("No such department.")
+    board = selectors.kpi_board(ws, timezone.localdate(), department)
     groups = [
         {
             "group": group,
@@ -89,7 +95,11 @@ def dashboard(request: WorkspaceRequest) -> HttpResponse:
         }
         for group in board
     ]
-    return render(request, "measurement/dashboard.html", {"groups": groups})
+    return render(
+        request,
+        "measurement/dashboard.html",
+        {"groups": groups, "departments": departments, "department": department},
+    )
 
 
 @workspace_view(EDIT)

@@ -82,3 +82,43 @@ def test_the_dashboard_needs_the_same_queries_for_three_kpis_as_for_twelve(
     for n in range(3, 12):
         kpi(world, served, f"Clicks {n}", "link_clicks")
     assert count() == few
+
+
+def test_a_departments_dashboard_shows_only_the_kpis_of_the_objectives_serving_it(
+    world: World, signed_in
+) -> None:
+    from tests.factories import DepartmentFactory
+
+    legal = DepartmentFactory(workspace=world.workspace, name="Legal", slug="legal")
+    served = objective(world)  # serves world.department
+    kpi(world, served, "Clicks", "link_clicks")
+    for_legal = strategy.objective_save(
+        actor=world.lead,
+        workspace=world.workspace,
+        statement="Keep campaigns compliant",
+        goals=list(served.goals.all()),
+        departments=[legal],
+        start=date(2026, 1, 1),
+        end=date(2027, 12, 31),
+    )
+    kpi(world, for_legal, "Campaigns reviewed", "posts")
+    client: Client = signed_in(world.member)
+    slug = world.department.slug
+    with time_machine.travel(date(2026, 3, 31)):
+        theirs = client.get(f"/w/acme/measurement/dashboard/?department={slug}").content.decode()
+        legals = client.get("/w/acme/measurement/dashboard/?department=legal").content.decode()
+        missing = client.get("/w/acme/measurement/dashboard/?department=nobody")
+    assert "Clicks" in theirs and "Campaigns reviewed" not in theirs
+    assert "Campaigns reviewed" in legals and ">Clicks<" not in legals
+    assert missing.status_code == 404
+
+
+def test_a_departments_page_links_to_its_dashboard_once_an_objective_serves_it(
+    world: World, signed_in
+) -> None:
+    client: Client = signed_in(world.member)
+    page = f"/w/acme/departments/{world.department.slug}/"
+    assert 'data-testid="department-dashboard"' not in client.get(page).content.decode()
+    kpi(world, objective(world), "Clicks", "link_clicks")
+    html = client.get(page).content.decode()
+    assert f"/w/acme/measurement/dashboard/?department={world.department.slug}" in html
