@@ -7,6 +7,7 @@ from converge.measurement import views
 urlpatterns = [
     path("", views.overview, name="measurement"),
     path("dashboard/", views.dashboard, name="measurement_dashboard"),
+    path("dashboard/export.<str:fmt>", views.dashboard_export, name="measurement_dashboard_export"),
     path("channels/new/", views.channel_edit, name="measurement_channel_new"),
     path("channels/<uuid:channel>/edit/", views.channel_edit, name="measurement_channel_edit"),
     path("metrics/", views.catalogue, name="measurement_metrics"),

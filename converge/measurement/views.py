@@ -67,17 +67,22 @@ def overview(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@workspace_view()
-def dashboard(request: WorkspaceRequest) -> HttpResponse:
-    """Every KPI grouped by the business goal it serves: status, current value, the way to
-    the target, and a sparkline of its history."""
+def _board(request: WorkspaceRequest) -> tuple[list[selectors.BoardGroup], Any, list[Any]]:
+    """The dashboard's groups for the department asked for (404 for an unknown one)."""
     ws = request.workspace
     departments = list(Department.objects.filter(workspace=ws).order_by("name"))
     wanted = request.GET.get("department", "")
     department = next((d for d in departments if d.slug == wanted), None)
     if wanted and department is None:
         raise Http404("No such department.")
-    board = selectors.kpi_board(ws, timezone.localdate(), department)
+    return selectors.kpi_board(ws, timezone.localdate(), department), department, departments
+
+
+@workspace_view()
+def dashboard(request: WorkspaceRequest) -> HttpResponse:
+    """Every KPI grouped by the business goal it serves: status, current value, the way to
+    the target, and a sparkline of its history; for one department with ``?department=``."""
+    board, department, departments = _board(request)
     groups = [
         {
             "group": group,
@@ -98,8 +103,55 @@ def dashboard(request: WorkspaceRequest) -> HttpResponse:
     return render(
         request,
         "measurement/dashboard.html",
-        {"groups": groups, "departments": departments, "department": department},
+        {
+            "groups": groups,
+            "departments": departments,
+            "department": department,
+            "query": urlencode({"department": department.slug}) if department else "",
+        },
     )
+
+
+@workspace_view()
+def dashboard_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
+    """The dashboard's table (same department filter) as CSV or XLSX."""
+    fmt = _fmt_or_404(fmt)
+    board, department, _departments = _board(request)
+    table = exports.Table(
+        columns=[
+            _("Business goal"),
+            _("KPI"),
+            _("Metric key"),
+            _("Status"),
+            _("Current value"),
+            _("Unit"),
+            _("Baseline"),
+            _("Target"),
+            _("Target date"),
+            _("Of the way to the target (%)"),
+            _("Last updated"),
+        ],
+        rows=[
+            (
+                group.title,
+                row.kpi.name,
+                row.kpi.metric_key,
+                str(progress_text.STATUS_LABELS[row.found.progress.status]),
+                row.found.progress.current,
+                row.kpi.unit,
+                row.kpi.baseline_value,
+                row.kpi.target_value,
+                row.kpi.target_date,
+                row.found.progress.percent_to_target,
+                row.found.progress.last_updated,
+            )
+            for group in board
+            for row in group.rows
+        ],
+        title=_("KPI dashboard"),
+    )
+    name = f"kpi-dashboard-{department.slug}" if department else "kpi-dashboard"
+    return exports.response(table, fmt, name)
 
 
 @workspace_view(EDIT)

@@ -122,3 +122,28 @@ def test_a_departments_page_links_to_its_dashboard_once_an_objective_serves_it(
     kpi(world, objective(world), "Clicks", "link_clicks")
     html = client.get(page).content.decode()
     assert f"/w/acme/measurement/dashboard/?department={world.department.slug}" in html
+
+
+def test_the_dashboard_downloads_as_csv_and_xlsx_with_the_figures_of_the_page(
+    world: World, signed_in
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    insta, _linked = channels(world)
+    for i in range(40):
+        put(world, "link_clicks", insta, AS_OF - timedelta(days=i), "5")
+    clicks = kpi(world, objective(world), "=Clicks", "link_clicks")
+    client: Client = signed_in(world.member)
+    with time_machine.travel(date(2026, 3, 31)):
+        found = selectors.kpi_progress(world.workspace, [clicks], AS_OF)[clicks.pk].progress
+        text = client.get("/w/acme/measurement/dashboard/export.csv").content.decode("utf-8-sig")
+        xlsx = client.get("/w/acme/measurement/dashboard/export.xlsx").content
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][:2] == ["Grow online revenue", "'=Clicks"]  # formula-like text escaped
+    assert D(rows[1][4]) == found.current == D(150)
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    assert sheet is not None
+    assert sheet.cell(2, 2).value == "'=Clicks" and sheet.cell(2, 5).value == 150
