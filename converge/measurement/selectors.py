@@ -794,3 +794,50 @@ def kpi_board(
     if None in groups:
         board.append(BoardGroup(str(_("KPIs not tied to a business goal")), None, groups[None]))
     return board
+
+
+# --- A channel's dashboard ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelFigure:
+    metric: MetricDef
+    after: Decimal | None
+    before: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.after is None or self.before is None:
+            return None
+        return self.after - self.before
+
+
+def channel_board(
+    workspace: Workspace, channel: Channel, current: Period, previous: Period
+) -> list[ChannelFigure]:
+    """Every metric the channel has figures for in either period — the stored ones and the
+    ratios whose two parts it has — with its value in both periods, computed as the explorer
+    computes it (ratios of sums). One query to find the metrics, then one or two per metric."""
+    from converge.measurement import why
+
+    stored = set(
+        Observation.objects.filter(workspace=workspace, channel=channel)
+        .filter(current.q() | previous.q())
+        .values_list("metric", flat=True)
+        .distinct()
+    )
+    out: list[ChannelFigure] = []
+    for _key, metric in sorted(metric_index(workspace).items()):
+        if not stored.issuperset(metric_components(metric)):
+            continue
+        found = metric_comparison(workspace, metric, current, previous)
+        after = found.current.get(channel.pk)
+        before = found.previous.get(channel.pk)
+        out.append(
+            ChannelFigure(
+                metric,
+                why.value_of(metric, [after]) if after is not None else None,
+                why.value_of(metric, [before]) if before is not None else None,
+            )
+        )
+    return out

@@ -9,6 +9,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="measurement_dashboard"),
     path("dashboard/export.<str:fmt>", views.dashboard_export, name="measurement_dashboard_export"),
     path("channels/new/", views.channel_edit, name="measurement_channel_new"),
+    path("channels/<uuid:channel>/", views.channel_dashboard, name="measurement_channel"),
     path("channels/<uuid:channel>/edit/", views.channel_edit, name="measurement_channel_edit"),
     path("metrics/", views.catalogue, name="measurement_metrics"),
     path("metrics/<uuid:metric>/edit/", views.metric_edit, name="measurement_metric_edit"),

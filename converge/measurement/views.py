@@ -113,6 +113,31 @@ def dashboard(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view()
+def channel_dashboard(request: WorkspaceRequest, channel: str) -> HttpResponse:
+    """One channel: every metric it has figures for, this period against the one before,
+    each figure linked to its rows and each metric to the explorer."""
+    ws = request.workspace
+    found = Channel.objects.filter(workspace=ws, uuid=channel).select_related("department").first()
+    if found is None:
+        raise Http404("No such channel.")
+    periods = _periods(request)
+    figures = selectors.channel_board(ws, found, periods.current, periods.previous)
+    return render(
+        request,
+        "measurement/channel_dashboard.html",
+        {
+            "channel": found,
+            "figures": figures,
+            "periods": periods,
+            "form": _period_form_shown(periods),
+            "q_after": periods.query(channel=str(found.uuid)),
+            "q_before": periods.query(current=False, channel=str(found.uuid)),
+            "q_metric": periods.query(vs=periods.chosen_vs),
+        },
+    )
+
+
+@workspace_view()
 def dashboard_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
     """The dashboard's table (same department filter) as CSV or XLSX."""
     fmt = _fmt_or_404(fmt)

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from converge.core.models import Membership
+from converge.measurement.models import Channel
 from converge.strategy.models import Kpi, SocialObjective
 from tests.browser.conftest import screenshot
 
@@ -48,6 +49,7 @@ def test_every_page_renders_on_a_laptop_and_a_phone(live_server, transactional_d
     member = Membership.objects.get(user__email="legal@nordvik.example")
     objective = SocialObjective.objects.filter(kpis__isnull=False).first()
     kpi = Kpi.objects.first()
+    channel = Channel.objects.get(platform="instagram")
     assert objective is not None and kpi is not None
     pages = [
         *PAGES,
@@ -55,6 +57,11 @@ def test_every_page_renders_on_a_laptop_and_a_phone(live_server, transactional_d
         ("strategy-objective", f"/w/nordvik/strategy/objectives/{objective.uuid}/"),
         ("strategy-kpi", f"/w/nordvik/strategy/kpis/{kpi.uuid}/"),
         ("strategy-kpi-edit", f"/w/nordvik/strategy/kpis/{kpi.uuid}/edit/"),
+        (
+            "measurement-dashboard-department",
+            f"/w/nordvik/measurement/dashboard/?department={objective.departments.first().slug}",
+        ),
+        ("measurement-channel", f"/w/nordvik/measurement/channels/{channel.uuid}/"),
     ]
     for device, viewport in [("laptop", (1280, 800)), ("phone", (390, 844))]:
         context = browser.new_context(

@@ -87,9 +87,9 @@ def test_the_dashboard_needs_the_same_queries_for_three_kpis_as_for_twelve(
 def test_a_departments_dashboard_shows_only_the_kpis_of_the_objectives_serving_it(
     world: World, signed_in
 ) -> None:
-    from tests.factories import DepartmentFactory
+    from converge.core.models import Department
 
-    legal = DepartmentFactory(workspace=world.workspace, name="Legal", slug="legal")
+    legal = Department.objects.create(workspace=world.workspace, name="Legal", slug="legal")
     served = objective(world)  # serves world.department
     kpi(world, served, "Clicks", "link_clicks")
     for_legal = strategy.objective_save(
@@ -130,7 +130,7 @@ def test_the_dashboard_downloads_as_csv_and_xlsx_with_the_figures_of_the_page(
     import csv
     import io
 
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     insta, _linked = channels(world)
     for i in range(40):
@@ -147,3 +147,33 @@ def test_the_dashboard_downloads_as_csv_and_xlsx_with_the_figures_of_the_page(
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert sheet is not None
     assert sheet.cell(2, 2).value == "'=Clicks" and sheet.cell(2, 5).value == 150
+
+
+def test_a_channels_dashboard_shows_each_metric_in_both_periods_and_links_to_its_rows(
+    world: World, signed_in
+) -> None:
+    import re
+    from html import unescape
+
+    insta, linked = channels(world)
+    for i in range(60):
+        day = AS_OF - timedelta(days=i)
+        put(world, "engagements", insta, day, "10" if i < 30 else "20")
+        put(world, "reach", insta, day, "100")
+        put(world, "engagements", linked, day, "999")
+    client: Client = signed_in(world.member)
+    query = "from=2026-03-02&to=2026-03-31"
+    with time_machine.travel(date(2026, 3, 31)):
+        html = client.get(f"/w/acme/measurement/channels/{insta.uuid}/?{query}").content.decode()
+        rate = re.search(r'data-metric="engagement_rate_reach".*?</tr>', html, re.S)
+        assert rate is not None
+        cells = re.findall(r'<td class="num">(?:<a href="([^"]*)"[^>]*>)?([^<]+)', rate.group(0))
+        engagements = re.search(
+            r'data-metric="engagements".*?data-testid="after">([^<]+)', html, re.S
+        )
+        assert engagements is not None
+        rows = client.get(unescape(cells[0][0])).content.decode()
+    # 30 days × 10 ÷ (30 days × 100) = 10 %; before: 20 %; LinkedIn's 999s never count.
+    assert [c[1].strip() for c in cells] == ["10.00%", "20.00%", "−10.00"]
+    assert engagements.group(1).replace(",", "") == "300"
+    assert 'data-testid="figure"' in rows
