@@ -667,6 +667,27 @@ def _checked(record: Import, channel: Channel | None, show_progress: bool) -> Pl
     return plan
 
 
+@transaction.atomic
+def _stored_upload(
+    actor: User, workspace: Workspace, data: Upload, filename: str, channel: Channel | None
+) -> Import:
+    """The upload's record, in the state "being checked", with the file stored beside it; a
+    file over the limit leaves neither."""
+    record = _new_record(actor, workspace, filename, channel)
+    record.save()
+    _store_upload(record, data)
+    if record.size > MAX_BYTES:
+        _stored_path(record, "upload").unlink(missing_ok=True)
+        raise ConvergeError(
+            _("The file is bigger than the limit of %(limit)s MB.")
+            % {"limit": MAX_BYTES // (1024 * 1024)},
+            field="file",
+            status=413,
+        )
+    record.save(update_fields=["sha256", "size"])
+    return record
+
+
 def import_check(
     *,
     actor: User,
@@ -678,19 +699,7 @@ def import_check(
 ) -> tuple[Import, Plan]:
     """Upload and preview, now: store the file and what it would change; write no figures.
     A file that cannot be read raises ``ConvergeError`` and leaves no record."""
-    record = _new_record(actor, workspace, filename, channel)
-    with transaction.atomic():
-        record.save()
-        _store_upload(record, data)
-        record.save(update_fields=["sha256", "size"])
-    if record.size > MAX_BYTES:
-        record.delete()
-        raise ConvergeError(
-            _("The file is bigger than the limit of %(limit)s MB.")
-            % {"limit": MAX_BYTES // (1024 * 1024)},
-            field="file",
-            status=413,
-        )
+    record = _stored_upload(actor, workspace, data, filename, channel)
     path = _stored_path(record, "upload")
     try:
         plan = _check(record, path, channel, on_progress)
@@ -720,20 +729,9 @@ def import_start(
         )[0]
     from converge.measurement import tasks
 
-    record = _new_record(actor, workspace, filename, channel)
-    with transaction.atomic():
-        record.save()
-        _store_upload(record, data)
-        record.save(update_fields=["sha256", "size"])
-        if record.size > MAX_BYTES:
-            raise ConvergeError(
-                _("The file is bigger than the limit of %(limit)s MB.")
-                % {"limit": MAX_BYTES // (1024 * 1024)},
-                field="file",
-                status=413,
-            )
-        Progress(record, "check", record.size)
-        tasks.check_import.enqueue(record.pk, channel.pk if channel else None)
+    record = _stored_upload(actor, workspace, data, filename, channel)
+    Progress(record, "check", record.size)
+    tasks.check_import.enqueue(record.pk, channel.pk if channel else None)
     return record
 
 

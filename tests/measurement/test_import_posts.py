@@ -143,3 +143,19 @@ def test_a_failed_background_commit_leaves_nothing_and_says_why(
     assert record.status == ImportStatus.PREVIEWED
     assert "no longer available" in record.failure
     assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["checked at once", "in the background"])
+def test_a_file_over_the_size_limit_is_refused_and_leaves_no_record_and_no_file(
+    world: World, channel: Channel, monkeypatch, settings, big: bool
+) -> None:
+    from converge.core.errors import ConvergeError
+
+    monkeypatch.setattr(services, "MAX_BYTES", 1000)
+    monkeypatch.setattr(services, "INLINE_BYTES", 10 if big else 10**9)
+    with pytest.raises(ConvergeError, match="bigger than the limit"):
+        services.import_start(
+            actor=world.lead, workspace=world.workspace, data=FILE.read_bytes(), filename=FILE.name
+        )
+    assert not Import.objects.exists()
+    assert not any((Path(settings.MEDIA_ROOT) / "imports").rglob("*.upload"))
