@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "converge.core",
     "converge.strategy",
     "converge.measurement",
+    "converge.governance",
+    "converge.operating",
 ]
 
 MIDDLEWARE = [

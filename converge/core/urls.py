@@ -31,6 +31,8 @@ urlpatterns = [
     path("tokens/<uuid:token>/revoke/", views.token_revoke, name="token_revoke"),
     path("strategy/", include("converge.strategy.urls")),
     path("measurement/", include("converge.measurement.urls")),
+    path("governance/", include("converge.governance.urls")),
+    path("governance/", include("converge.operating.urls")),
 ] + [
     path(f"{area}/", views.area_pending, {"area": area}, name=f"area_{area}")
     for area in views.AREAS
