@@ -148,7 +148,8 @@ def build_measurement_demo(
 ) -> None:
     departments = {d.name: d for d in Department.objects.filter(workspace=workspace)}
     channels = {spec[0]: _ensure_channel(workspace, actor, departments, spec) for spec in CHANNELS}
-    write_figures(workspace, channels, end or timezone.localdate())
+    if write_figures(workspace, channels, end or timezone.localdate()):
+        services.daily_totals_refresh(workspace=workspace)
     write_annotations(workspace, actor, channels, end or timezone.localdate())
     import_samples(workspace, actor, departments, samples or sample_data_dir())
 

@@ -136,6 +136,33 @@ class Observation(models.Model):
         return f"{self.metric} {self.day}: {self.value}"
 
 
+class DailyTotal(models.Model):
+    """Every channel's figures of one metric on one day, added up and counted: what KPIs that
+    read every channel start from. Derived data, never entered: the services that write
+    observations recompute the totals of the metrics and days they touched
+    (``services.daily_totals_refresh``), and ``manage.py converge_daily_totals`` rebuilds them
+    all. A dashboard then reads one row per metric and day instead of one per channel, metric
+    and day; the drill-down still goes to the observations themselves."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    metric = models.CharField(max_length=64)
+    day = models.DateField()
+    total = models.DecimalField(max_digits=24, decimal_places=4)
+    figures = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "metric", "day"], name="dailytotal_unique_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.day}: {self.total} ({self.figures})"
+
+
 class Post(models.Model):
     """One published post with its metrics as exported (lifetime totals at export time)."""
 

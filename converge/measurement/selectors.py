@@ -31,6 +31,7 @@ from converge.measurement.models import (
     Annotation,
     Channel,
     ColumnMapping,
+    DailyTotal,
     Import,
     ImportStatus,
     Observation,
@@ -600,7 +601,8 @@ def _rows(grouped: QuerySet[Any], *, combined: bool) -> list[progress.Row]:
             metric, day, value, count = row
             channel = progress.ALL
         else:
-            metric, channel, day, value, count = row
+            metric, channel, day, value = row
+            count = 1
         rows.append(
             (
                 metric,
@@ -635,8 +637,10 @@ def kpi_progress(
     ):
         scopes.setdefault(kpi_id, set()).add(channel_id)
     plans = []
-    keys: set[str] = set()  # read per channel
-    combined: set[str] = set()  # added up over every channel by the database
+    combined: set[str] = set()  # every channel added up: read from the daily totals
+    every_channel: set[str] = set()  # read per channel, for every channel
+    chosen_keys: set[str] = set()  # read per channel, for the chosen channels only
+    chosen_channels: set[int] = set()
     start = as_of
     for kpi in kpis:
         metric = index.get(kpi.metric_key)
@@ -647,29 +651,36 @@ def kpi_progress(
         if metric is not None:
             summed, separate = progress.needs(metric, index, scope)
             combined |= summed
-            keys |= separate
+            if scope is None:
+                every_channel |= separate
+            else:
+                chosen_keys |= separate
+                chosen_channels |= scope
             earliest = min(since, progress.add_years(as_of, -1))
             start = min(start, progress.window_start(window, earliest))
         plans.append((kpi, metric, window, scope, since))
     rows: list[progress.Row] = []
-    where = {"workspace": workspace, "day__gte": start, "day__lte": as_of}
     if combined:
-        # Every channel's figures added up per day in the database: one row per metric and day.
+        # Every channel's figures added up per day, as the daily totals keep them: one row per
+        # metric and day.
         rows += _rows(
-            Observation.objects.filter(metric__in=sorted(combined), **where)
-            .values("metric", "day")
-            .annotate(total=Sum("value"), figures=Count("id"))
+            DailyTotal.objects.filter(
+                workspace=workspace, metric__in=sorted(combined), day__gte=start, day__lte=as_of
+            )
             .order_by("metric", "day")
             .values_list("metric", "day", "total", "figures"),
             combined=True,
         )
-    if keys:
+    wanted = Q(metric__in=sorted(every_channel)) if every_channel else Q()
+    if chosen_keys:
+        wanted |= Q(metric__in=sorted(chosen_keys - every_channel), channel_id__in=chosen_channels)
+    if wanted:
+        # One figure per channel, metric and day is all there is (the observations' unique
+        # key), so no GROUP BY and no ORDER BY: ``progress.Figures`` sorts each series.
         rows += _rows(
-            Observation.objects.filter(metric__in=sorted(keys), **where)
-            .values("metric", "channel_id", "day")
-            .annotate(total=Sum("value"), figures=Count("id"))
-            .order_by("metric", "channel_id", "day")
-            .values_list("metric", "channel_id", "day", "total", "figures"),
+            Observation.objects.filter(wanted, workspace=workspace, day__gte=start, day__lte=as_of)
+            .order_by()
+            .values_list("metric", "channel_id", "day", "value"),
             combined=False,
         )
     figures = progress.Figures(rows)

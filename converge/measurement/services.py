@@ -14,7 +14,7 @@ import re
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -30,6 +30,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,7 @@ from converge.measurement.models import (
     AnnotationKind,
     Channel,
     ColumnMapping,
+    DailyTotal,
     DateOrder,
     Import,
     ImportStatus,
@@ -155,6 +157,7 @@ def observation_set(
         row.previous_value, row.previous_import = row.value, row.source_import
     row.value, row.source_import, row.source_line = value, None, None
     row.save()
+    daily_totals_refresh(workspace=workspace, spans={metric: (day, day)})
     audit.record(
         workspace=workspace,
         actor=actor,
@@ -165,6 +168,51 @@ def observation_set(
         changes={"value": [_fmt(old) or None, _fmt(value)]},
     )
     return row
+
+
+# --- Daily totals ---------------------------------------------------------------------------
+
+Spans = Mapping[str, tuple[date, date]]
+
+
+def spans_of(rows: Iterable[tuple[str, date]]) -> dict[str, tuple[date, date]]:
+    """Each metric's first and last day among (metric, day) pairs."""
+    spans: dict[str, tuple[date, date]] = {}
+    for metric, day in rows:
+        first, last = spans.get(metric, (day, day))
+        spans[metric] = (min(first, day), max(last, day))
+    return spans
+
+
+def daily_totals_refresh(*, workspace: Workspace, spans: Spans | None = None) -> None:
+    """Recompute the daily totals (``DailyTotal``) of each metric between its first and last
+    day in ``spans`` from the observations — every metric and day when ``spans`` is None. Every
+    service that writes observations calls it, in its own transaction, with what it touched."""
+    totals = DailyTotal.objects.filter(workspace=workspace)
+    source = Observation.objects.filter(workspace=workspace)
+    if spans is not None:
+        if not spans:
+            return
+        where = Q()
+        for metric, (first, last) in sorted(spans.items()):
+            where |= Q(metric=metric, day__gte=first, day__lte=last)
+        totals, source = totals.filter(where), source.filter(where)
+    grouped = (
+        source.values("metric", "day")
+        .annotate(total=Sum("value"), figures=Count("id"))
+        .order_by()
+        .values_list("metric", "day", "total", "figures")
+    )
+    sql, params = grouped.query.sql_with_params()
+    table = connection.ops.quote_name(DailyTotal._meta.db_table)
+    with transaction.atomic():
+        totals.delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (workspace_id, metric, day, total, figures) "
+                f"SELECT %s, q.* FROM ({sql}) q",
+                [workspace.pk, *params],
+            )
 
 
 # --- Imports ------------------------------------------------------------------------------
@@ -877,6 +925,10 @@ def _write_observations(
         ["value", "source_import", "source_line", "previous_value", "previous_import"],
         batch_size=2000,
     )
+    daily_totals_refresh(
+        workspace=record.workspace,
+        spans=spans_of((o.metric, o.day) for o in [*new, *updates]),
+    )
 
 
 def _staged_observations(record: Import) -> list[ParsedObservation]:
@@ -1011,6 +1063,13 @@ def import_rollback(*, actor: User, record: Import) -> Import:
             _("A later import changed %(count)d of this import's rows; roll that one back first.")
             % {"count": later}
         )
+    touched = {
+        metric: (first, last)
+        for metric, first, last in Observation.objects.filter(source_import=record)
+        .values("metric")
+        .annotate(first=models.Min("day"), last=models.Max("day"))
+        .values_list("metric", "first", "last")
+    }
     removed = Observation.objects.filter(source_import=record, previous_import__isnull=True)
     removed = removed.filter(previous_value__isnull=True)
     removed_count = removed.count()
@@ -1021,6 +1080,7 @@ def import_rollback(*, actor: User, record: Import) -> Import:
         row.previous_value, row.previous_import, row.source_line = None, None, None
         row.save()
         restored += 1
+    daily_totals_refresh(workspace=workspace, spans=touched)
     removed_count += Post.objects.filter(source_import=record, previous__isnull=True).delete()[0]
     for post in Post.objects.filter(source_import=record):
         _restore_post(post)

@@ -42,6 +42,7 @@ def test_the_kpi_page_draws_the_progress_chart(live_server, transactional_db, pa
             )
         )
     Observation.objects.bulk_create(rows)
+    measurement.daily_totals_refresh(workspace=workspace)
     goal = strategy.goal_save(
         actor=lead,
         workspace=workspace,

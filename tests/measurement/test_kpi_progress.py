@@ -77,6 +77,7 @@ def put(world: World, metric: str, channel: Channel | None, day: date, value: st
     Observation.objects.create(
         workspace=world.workspace, channel=channel, metric=metric, day=day, value=D(value)
     )
+    measurement.daily_totals_refresh(workspace=world.workspace, spans={metric: (day, day)})
 
 
 def test_a_kpi_reads_its_channels_figures_over_its_window(world: World) -> None:
