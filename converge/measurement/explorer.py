@@ -132,11 +132,13 @@ def build(
     current: Period,
     previous: Period,
     index: dict[str, MetricDef] | None = None,
+    channels: selectors.Channels = None,
 ) -> Explorer:
     """Everything the explorer shows: five queries whatever the number of channels (the
-    comparison, the daily series, and the posts' total, top posts and campaigns)."""
+    comparison, the daily series, and the posts' total, top posts and campaigns) — over every
+    channel, or over the chosen ``channels`` (a KPI's)."""
     index = index if index is not None else selectors.metric_index(workspace)
-    found = selectors.metric_comparison(workspace, metric, current, previous)
+    found = selectors.metric_comparison(workspace, metric, current, previous, channels)
     why = decompose(metric, found.previous, found.current)
     changes = {c.channel: c for c in why.channels}
     rows = [
@@ -150,7 +152,7 @@ def build(
     ]
     rows.sort(key=lambda r: (r.ref.id is None, r.ref.platform, r.ref.handle))
     name = metric_name(metric)
-    posts = selectors.metric_posts(workspace, metric, current)
+    posts = selectors.metric_posts(workspace, metric, current, channels=channels)
     said_posts: list[tuple[Any, Contributor]] = []
     campaigns: list[Contributor] = []
     posts_key = ""
@@ -188,7 +190,7 @@ def build(
         spec=daily_spec(
             metric,
             name,
-            selectors.metric_daily(workspace, metric, current),
+            selectors.metric_daily(workspace, metric, current, channels),
             list(selectors.annotations_in(workspace, current.start, current.end)),
         ),
     )

@@ -342,6 +342,28 @@ def window_value(
     return aggregate(metric, index, figures, channels, window_start(window, end), end)
 
 
+def value_on(
+    metric: MetricDef,
+    index: Mapping[str, MetricDef],
+    figures: Figures,
+    channels: frozenset[int] | None,
+    window: str,
+    day: date,
+) -> Decimal | None:
+    """A KPI's value as it stood on ``day``: its window ending on the last day with a figure
+    on or before ``day`` (as the current value is computed), or ``None`` without figures."""
+    last = figures.last_day(metric, index, channels, day)
+    if last is None:
+        return None
+    return window_value(metric, index, figures, channels, window, last).value
+
+
+def value_entered_on(values: Sequence[Point], day: date) -> Decimal | None:
+    """The latest value entered by hand on or before ``day``."""
+    known = [p for p in values if p.day <= day]
+    return max(known, key=lambda p: p.day).value if known else None
+
+
 # --- Progress --------------------------------------------------------------------------------
 
 

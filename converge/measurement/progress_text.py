@@ -56,6 +56,24 @@ def number(value: Decimal | None, places: int = 2) -> str:
     return number_format(r, places, use_l10n=True, force_grouping=True)
 
 
+def signed(value: Decimal | None, places: int = 2) -> str:
+    """A change for people: with its sign (+ or −), "—" for nothing."""
+    if value is None:
+        return "—"
+    text = number(abs(value), places)
+    if rounded(value, places) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def better(direction: str, change: Decimal | None) -> str:
+    """ "better", "worse" or "" — whether a change moves a KPI the way it should go (a band
+    KPI has no single good direction)."""
+    if change is None or change == 0 or direction not in ("increase", "decrease"):
+        return ""
+    return "better" if (change > 0) == (direction == "increase") else "worse"
+
+
 def _day(value: Any) -> str:
     return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 

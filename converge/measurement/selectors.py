@@ -283,12 +283,20 @@ def _channel_ref(row: dict[str, Any]) -> ChannelRef:
 CHANNEL_FIELDS = ("channel_id", "channel__uuid", "channel__platform", "channel__handle")
 
 
+Channels = frozenset[int] | None  # chosen channels, or None for every channel (and none)
+
+
+def in_channels(rows: QuerySet[Any], channels: Channels) -> QuerySet[Any]:
+    """The rows of the chosen channels only (all of them for ``None``)."""
+    return rows if channels is None else rows.filter(channel_id__in=sorted(channels))
+
+
 def last_days(
-    workspace: Workspace, metric: str, periods: dict[str, Period]
+    workspace: Workspace, metric: str, periods: dict[str, Period], channels: Channels = None
 ) -> dict[tuple[str, int | None], date]:
     """(period name, channel id) → the last day with a figure of ``metric`` in that period."""
     rows = (
-        Observation.objects.filter(workspace=workspace, metric=metric)
+        in_channels(Observation.objects.filter(workspace=workspace, metric=metric), channels)
         .filter(reduce(operator.or_, (p.q() for p in periods.values())))
         .values("channel_id")
         .annotate(**{name: Max("day", filter=p.q()) for name, p in periods.items()})
@@ -298,16 +306,23 @@ def last_days(
 
 
 def metric_comparison(
-    workspace: Workspace, metric: MetricDef, current: Period, previous: Period
+    workspace: Workspace,
+    metric: MetricDef,
+    current: Period,
+    previous: Period,
+    channels: Channels = None,
 ) -> Comparison:
     """The per-channel parts of ``metric`` in both periods: one aggregate query (sums,
     ratios, means), or two for a last-value metric (each channel's last day, then its value)."""
     components = metric_components(metric)
     both = current.q() | previous.q()
-    rows = Observation.objects.filter(workspace=workspace, metric__in=components).filter(both)
+    rows = in_channels(
+        Observation.objects.filter(workspace=workspace, metric__in=components).filter(both),
+        channels,
+    )
     out = Comparison(metric, {}, {}, {})
     if metric.aggregation == "last":
-        days = last_days(workspace, metric.key, {"cur": current, "prev": previous})
+        days = last_days(workspace, metric.key, {"cur": current, "prev": previous}, channels)
         if not days:
             return out
         wanted = reduce(
@@ -359,12 +374,14 @@ def metric_comparison(
 
 
 def metric_daily(
-    workspace: Workspace, metric: MetricDef, period: Period
+    workspace: Workspace, metric: MetricDef, period: Period, channels: Channels = None
 ) -> list[tuple[date, ChannelRef, Decimal | None]]:
     """The metric day by day and channel by channel over ``period``: one query."""
     components = metric_components(metric)
     rows = (
-        Observation.objects.filter(workspace=workspace, metric__in=components)
+        in_channels(
+            Observation.objects.filter(workspace=workspace, metric__in=components), channels
+        )
         .filter(period.q())
         .values(*CHANNEL_FIELDS, "day", "metric")
         .annotate(total=Sum("value"))
@@ -446,7 +463,9 @@ class PostContributions:
     count: int
 
 
-def post_figures(workspace: Workspace, metric: MetricDef, period: Period) -> QuerySet[Post] | None:
+def post_figures(
+    workspace: Workspace, metric: MetricDef, period: Period, channels: Channels = None
+) -> QuerySet[Post] | None:
     """The posts published in ``period`` that carry the metric (a ratio's numerator), each
     annotated with it as ``figure`` (and the ratio's denominator as ``base``); ``None`` for a
     metric that posts do not carry (means, last values)."""
@@ -456,7 +475,7 @@ def post_figures(workspace: Workspace, metric: MetricDef, period: Period) -> Que
     base = metric.denominator if metric.aggregation == "ratio" else None
     number: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=4)
     rows = (
-        Post.objects.filter(workspace=workspace, metrics__has_key=key)
+        in_channels(Post.objects.filter(workspace=workspace, metrics__has_key=key), channels)
         .filter(_published(period, workspace.time_zone))
         .annotate(figure=Cast(KT(f"metrics__{key}"), number))
     )
@@ -466,12 +485,17 @@ def post_figures(workspace: Workspace, metric: MetricDef, period: Period) -> Que
 
 
 def metric_posts(
-    workspace: Workspace, metric: MetricDef, period: Period, *, limit: int = 5
+    workspace: Workspace,
+    metric: MetricDef,
+    period: Period,
+    *,
+    limit: int = 5,
+    channels: Channels = None,
 ) -> PostContributions | None:
     """The posts published in ``period`` that carry the most of the metric (of a ratio's
     numerator), and the campaigns by what their posts carry: three queries. ``None`` for a
     metric that posts do not carry (means, last values)."""
-    rows = post_figures(workspace, metric, period)
+    rows = post_figures(workspace, metric, period, channels)
     if rows is None:
         return None
     key = metric_components(metric)[0]
@@ -572,6 +596,7 @@ class KpiProgress:
     channels: frozenset[int] | None
     progress: progress.Progress
     history_from: date
+    before: Decimal | None = None  # the value as it stood on ``compare_to``, when asked
 
 
 def kpi_window(kpi: Kpi, metric: MetricDef | None) -> str:
@@ -616,7 +641,13 @@ def _rows(grouped: QuerySet[Any], *, combined: bool) -> list[progress.Row]:
 
 
 def kpi_progress(
-    workspace: Workspace, kpis: Sequence[Kpi], as_of: date, *, history_years: int = 1
+    workspace: Workspace,
+    kpis: Sequence[Kpi],
+    as_of: date,
+    *,
+    history_years: int = 1,
+    history_from: date | None = None,
+    compare_to: date | None = None,
 ) -> dict[int, KpiProgress]:
     """Progress of many KPIs at once, by KPI id, in a constant number of queries: the metric
     index, the KPIs' channels, the figures over the date range all of them need — GROUP BY
@@ -625,7 +656,9 @@ def kpi_progress(
     (``progress.py``).
 
     The history (for charts and the linear pace) reaches ``history_years`` before each KPI's
-    baseline date; lists that show no chart pass 0 and read less."""
+    baseline date (or from ``history_from`` when that is earlier); lists that show no chart
+    pass 0 and read less. With ``compare_to``, each KPI's value as it stood on that day comes
+    from the same figures (``KpiProgress.before``), for "this period against the one before"."""
     kpis = list(kpis)
     if not kpis:
         return {}
@@ -646,6 +679,8 @@ def kpi_progress(
         metric = index.get(kpi.metric_key)
         window = kpi_window(kpi, metric)
         since = history_start(kpi, as_of, history_years)
+        if history_from is not None:
+            since = min(since, history_from)
         chosen = scopes.get(kpi.pk)
         scope = frozenset(chosen) if chosen else None
         if metric is not None:
@@ -656,7 +691,7 @@ def kpi_progress(
             else:
                 chosen_keys |= separate
                 chosen_channels |= scope
-            earliest = min(since, progress.add_years(as_of, -1))
+            earliest = min(since, progress.add_years(as_of, -1), compare_to or as_of)
             start = min(start, progress.window_start(window, earliest))
         plans.append((kpi, metric, window, scope, since))
     rows: list[progress.Row] = []
@@ -703,6 +738,7 @@ def kpi_progress(
             band_high=kpi.band_high,
         )
         found = None
+        before = None
         if metric is not None:
             found = progress.progress_from_figures(
                 goal=goal,
@@ -714,11 +750,15 @@ def kpi_progress(
                 as_of=as_of,
                 history_from=since,
             )
+            if found is not None and compare_to is not None:
+                before = progress.value_on(metric, index, figures, channels, window, compare_to)
         if found is None:
             found = progress.progress_from_values(
                 goal=goal, values=manual.get(kpi.pk, []), as_of=as_of, history_from=since
             )
-        out[kpi.pk] = KpiProgress(kpi.pk, metric, window, channels, found, since)
+            if compare_to is not None:
+                before = progress.value_entered_on(manual.get(kpi.pk, []), compare_to)
+        out[kpi.pk] = KpiProgress(kpi.pk, metric, window, channels, found, since, before)
     return out
 
 
@@ -766,7 +806,12 @@ class BoardGroup:
 
 
 def kpi_board(
-    workspace: Workspace, as_of: date, department: Department | None = None
+    workspace: Workspace,
+    as_of: date,
+    department: Department | None = None,
+    *,
+    history_from: date | None = None,
+    compare_to: date | None = None,
 ) -> list[BoardGroup]:
     """Every live KPI with its progress, grouped by the business goals its objective serves (a
     KPI appears under each of them); with ``department``, only the KPIs of the objectives that
@@ -778,7 +823,14 @@ def kpi_board(
     if department is not None:
         live = live.filter(objective__departments=department).distinct()
     kpis = list(live.select_related("objective").order_by("name"))
-    found = kpi_progress(workspace, kpis, as_of, history_years=0)
+    found = kpi_progress(
+        workspace,
+        kpis,
+        as_of,
+        history_years=0,
+        history_from=history_from,
+        compare_to=compare_to,
+    )
     goals = {
         g.pk: g
         for g in BusinessGoal.objects.filter(

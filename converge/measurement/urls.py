@@ -10,6 +10,11 @@ urlpatterns = [
     path("dashboard/export.<str:fmt>", views.dashboard_export, name="measurement_dashboard_export"),
     path("channels/new/", views.channel_edit, name="measurement_channel_new"),
     path("channels/<uuid:channel>/", views.channel_dashboard, name="measurement_channel"),
+    path(
+        "channels/<uuid:channel>/export.<str:fmt>",
+        views.channel_dashboard_export,
+        name="measurement_channel_export",
+    ),
     path("channels/<uuid:channel>/edit/", views.channel_edit, name="measurement_channel_edit"),
     path("metrics/", views.catalogue, name="measurement_metrics"),
     path("metrics/<uuid:metric>/edit/", views.metric_edit, name="measurement_metric_edit"),

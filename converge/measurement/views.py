@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -34,11 +34,12 @@ from converge.measurement.forms import (
     FigureForm,
     MappingForm,
     MetricForm,
-    PeriodForm,
     UploadForm,
 )
 from converge.measurement.importers import business
+from converge.measurement.links import kpi_rows_url
 from converge.measurement.models import Channel, Import, ImportStatus
+from converge.measurement.periods import Periods, period_form_shown, periods_from
 from converge.measurement.selectors import Period
 
 EDIT = Capability.EDIT_STRATEGY
@@ -67,61 +68,142 @@ def overview(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-def _board(request: WorkspaceRequest) -> tuple[list[selectors.BoardGroup], Any, list[Any]]:
-    """The dashboard's groups for the department asked for (404 for an unknown one)."""
+@dataclass(frozen=True)
+class Board:
+    groups: list[selectors.BoardGroup]
+    department: Department | None
+    departments: list[Department]
+    periods: Periods
+
+    def query(self, **extra: str) -> str:
+        """The dashboard's own query string (department and periods), for its links."""
+        params = dict(parse_qsl(self.periods.own_query))
+        if self.department:
+            params["department"] = self.department.slug
+        return urlencode(params | extra)
+
+
+def _board(request: WorkspaceRequest) -> Board:
+    """The dashboard for the department asked for (404 for an unknown one): every KPI as it
+    stood at the end of the period (by default the last 365 days), its value at the end of
+    the period before, and its line over the period."""
     ws = request.workspace
     departments = list(Department.objects.filter(workspace=ws).order_by("name"))
     wanted = request.GET.get("department", "")
     department = next((d for d in departments if d.slug == wanted), None)
     if wanted and department is None:
         raise Http404("No such department.")
-    return selectors.kpi_board(ws, timezone.localdate(), department), department, departments
+    today = timezone.localdate()
+    periods = periods_from(request, Period(today - timedelta(days=364), today))
+    groups = selectors.kpi_board(
+        ws,
+        periods.current.end,
+        department,
+        history_from=periods.current.start,
+        compare_to=periods.previous.end,
+    )
+    return Board(groups, department, departments, periods)
+
+
+def _board_change(found: selectors.KpiProgress) -> Decimal | None:
+    now, before = found.progress.current, found.before
+    return None if now is None or before is None else now - before
 
 
 @workspace_view()
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
     """Every KPI grouped by the business goal it serves: status, current value, the way to
     the target, and a sparkline of its history; for one department with ``?department=``."""
-    board, department, departments = _board(request)
-    groups = [
-        {
-            "group": group,
-            "rows": [
+    board = _board(request)
+    period = board.periods.current
+    uuids = dict(Channel.objects.filter(workspace=request.workspace).values_list("pk", "uuid"))
+    groups = []
+    for group in board.groups:
+        rows = []
+        for row in group.rows:
+            p = row.found.progress
+            change = _board_change(row.found)
+            rows.append(
                 {
                     "kpi": row.kpi,
-                    "progress": row.found.progress,
-                    "status": progress_text.STATUS_LABELS[row.found.progress.status],
-                    "current": progress_text.number(row.found.progress.current),
-                    "percent": progress_text.number(row.found.progress.percent_to_target, 1),
-                    "spark": charts.sparkline([p.value for p in row.found.progress.history]),
+                    "progress": p,
+                    "status": progress_text.STATUS_LABELS[p.status],
+                    "current": progress_text.number(p.current),
+                    "rows_url": kpi_rows_url(
+                        request.workspace.slug, row.kpi, p, row.found.channels, uuids
+                    ),
+                    "before": progress_text.number(row.found.before),
+                    "change": progress_text.signed(change),
+                    "better": progress_text.better(row.kpi.direction, change),
+                    "percent": progress_text.number(p.percent_to_target, 1),
+                    "spark": charts.sparkline(
+                        [x.value for x in p.history if period.start <= x.day <= period.end]
+                    ),
                 }
-                for row in group.rows
-            ],
-        }
-        for group in board
-    ]
+            )
+        groups.append({"group": group, "rows": rows})
     return render(
         request,
         "measurement/dashboard.html",
         {
             "groups": groups,
-            "departments": departments,
-            "department": department,
-            "query": urlencode({"department": department.slug}) if department else "",
+            "departments": board.departments,
+            "department": board.department,
+            "periods": board.periods,
+            "form": period_form_shown(board.periods),
+            "query": board.query(),
+            "periods_query": board.periods.own_query,
         },
     )
+
+
+def _channel_board(
+    request: WorkspaceRequest, channel: str
+) -> tuple[Channel, Periods, list[selectors.ChannelFigure]]:
+    ws = request.workspace
+    found = Channel.objects.filter(workspace=ws, uuid=channel).select_related("department").first()
+    if found is None:
+        raise Http404("No such channel.")
+    periods = periods_from(request)
+    return found, periods, selectors.channel_board(ws, found, periods.current, periods.previous)
+
+
+@workspace_view()
+def channel_dashboard_export(request: WorkspaceRequest, channel: str, fmt: str) -> HttpResponse:
+    """A channel's dashboard table (same periods) as CSV or XLSX."""
+    fmt = _fmt_or_404(fmt)
+    found, periods, figures = _channel_board(request, channel)
+    sv = (translation.get_language() or "en").startswith("sv")
+    table = exports.Table(
+        columns=[
+            _("Metric"),
+            _("Metric key"),
+            _("Unit"),
+            str(periods.current),
+            str(periods.previous),
+            pgettext("difference between periods", "Change"),
+        ],
+        rows=[
+            (
+                f.metric.name_sv if sv else f.metric.name_en,
+                f.metric.key,
+                f.metric.unit,
+                f.after,
+                f.before,
+                f.change,
+            )
+            for f in figures
+        ],
+        title=str(found),
+    )
+    return exports.response(table, fmt, f"channel-{found.platform}-{found.uuid}")
 
 
 @workspace_view()
 def channel_dashboard(request: WorkspaceRequest, channel: str) -> HttpResponse:
     """One channel: every metric it has figures for, this period against the one before,
     each figure linked to its rows and each metric to the explorer."""
-    ws = request.workspace
-    found = Channel.objects.filter(workspace=ws, uuid=channel).select_related("department").first()
-    if found is None:
-        raise Http404("No such channel.")
-    periods = _periods(request)
-    figures = selectors.channel_board(ws, found, periods.current, periods.previous)
+    found, periods, figures = _channel_board(request, channel)
     return render(
         request,
         "measurement/channel_dashboard.html",
@@ -129,10 +211,11 @@ def channel_dashboard(request: WorkspaceRequest, channel: str) -> HttpResponse:
             "channel": found,
             "figures": figures,
             "periods": periods,
-            "form": _period_form_shown(periods),
+            "form": period_form_shown(periods),
             "q_after": periods.query(channel=str(found.uuid)),
             "q_before": periods.query(current=False, channel=str(found.uuid)),
             "q_metric": periods.query(vs=periods.chosen_vs),
+            "own_query": periods.own_query,
         },
     )
 
@@ -141,7 +224,8 @@ def channel_dashboard(request: WorkspaceRequest, channel: str) -> HttpResponse:
 def dashboard_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
     """The dashboard's table (same department filter) as CSV or XLSX."""
     fmt = _fmt_or_404(fmt)
-    board, department, _departments = _board(request)
+    board = _board(request)
+    department = board.department
     table = exports.Table(
         columns=[
             _("Business goal"),
@@ -149,6 +233,9 @@ def dashboard_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
             _("Metric key"),
             _("Status"),
             _("Current value"),
+            _("Value at the end of the period before (%(day)s)")
+            % {"day": board.periods.previous.end.isoformat()},
+            pgettext("difference between periods", "Change"),
             _("Unit"),
             _("Baseline"),
             _("Target"),
@@ -163,6 +250,8 @@ def dashboard_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
                 row.kpi.metric_key,
                 str(progress_text.STATUS_LABELS[row.found.progress.status]),
                 row.found.progress.current,
+                row.found.before,
+                _board_change(row.found),
                 row.kpi.unit,
                 row.kpi.baseline_value,
                 row.kpi.target_value,
@@ -170,7 +259,7 @@ def dashboard_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
                 row.found.progress.percent_to_target,
                 row.found.progress.last_updated,
             )
-            for group in board
+            for group in board.groups
             for row in group.rows
         ],
         title=_("KPI dashboard"),
@@ -759,67 +848,6 @@ def _metric_or_404(workspace: Workspace, key: str) -> MetricDef:
     return metric
 
 
-@dataclass(frozen=True)
-class Periods:
-    form: PeriodForm
-    current: Period
-    previous: Period
-    chosen_vs: bool  # the comparison period was given, not the one just before
-
-    def query(self, *, current: bool = True, vs: bool = False, channel: str = "") -> str:
-        """The query string of a drill-down: the current or the previous period, with the
-        other one to compare with (``vs``), for one channel or every one."""
-        period = self.current if current else self.previous
-        params = {"from": period.start.isoformat(), "to": period.end.isoformat()}
-        if vs:
-            params |= {
-                "vs_from": self.previous.start.isoformat(),
-                "vs_to": self.previous.end.isoformat(),
-            }
-        if channel:
-            params["channel"] = channel
-        return urlencode(params)
-
-    @property
-    def own_query(self) -> str:
-        """The explorer's own query string (for its downloads)."""
-        params = {"from": self.current.start.isoformat(), "to": self.current.end.isoformat()}
-        if self.chosen_vs:
-            params |= {
-                "vs_from": self.previous.start.isoformat(),
-                "vs_to": self.previous.end.isoformat(),
-            }
-        return urlencode(params)
-
-
-def _periods(request: WorkspaceRequest) -> Periods:
-    """The period from ``from``/``to`` (by default the last 30 days) and the one to compare
-    it with (``vs_from``/``vs_to``, by default the same length just before). Bad dates show
-    next to their field; the defaults stand in meanwhile."""
-    form = PeriodForm(request.GET)
-    today = timezone.localdate()
-    data = form.cleaned_data if form.is_valid() else {}
-    start, end = data.get("from"), data.get("to")
-    if end is None:
-        end = start + timedelta(days=29) if start and start > today else today
-    start = start or end - timedelta(days=29)
-    current = Period(start, end)
-    vs_from, vs_to = data.get("vs_from"), data.get("vs_to")
-    if vs_from and vs_to:
-        return Periods(form, current, Period(vs_from, vs_to), True)
-    return Periods(form, current, current.previous(), False)
-
-
-def _period_form_shown(periods: Periods) -> PeriodForm:
-    """The form as sent when it has errors; otherwise showing the periods in use."""
-    if periods.form.errors:
-        return periods.form
-    initial = {"from": periods.current.start, "to": periods.current.end}
-    if periods.chosen_vs:
-        initial |= {"vs_from": periods.previous.start, "vs_to": periods.previous.end}
-    return PeriodForm(initial=initial)
-
-
 @workspace_view()
 def metric_detail(request: WorkspaceRequest, key: str) -> HttpResponse:
     """A metric over a period against the one before: the value, per channel, day by day,
@@ -829,7 +857,7 @@ def metric_detail(request: WorkspaceRequest, key: str) -> HttpResponse:
     metric = index.get(key)
     if metric is None:
         raise Http404("No such metric.")
-    periods = _periods(request)
+    periods = periods_from(request)
     data = explorer.build(ws, metric, periods.current, periods.previous, index)
     return render(
         request,
@@ -838,7 +866,7 @@ def metric_detail(request: WorkspaceRequest, key: str) -> HttpResponse:
             "metric": metric,
             "x": data,
             "periods": periods,
-            "form": _period_form_shown(periods),
+            "form": period_form_shown(periods),
             "q_after": periods.query(),
             "q_before": periods.query(current=False),
             "q_change": periods.query(vs=True),
@@ -886,7 +914,7 @@ def metric_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpResponse
     metric = index.get(key)
     if metric is None:
         raise Http404("No such metric.")
-    periods = _periods(request)
+    periods = periods_from(request)
     data = explorer.build(ws, metric, periods.current, periods.previous, index)
     filename = (
         f"{ws.slug}-{metric.key}-{periods.current.start:%Y-%m-%d}-{periods.current.end:%Y-%m-%d}"
@@ -905,7 +933,7 @@ class DrillRequest:
 
 def _drill_request(request: WorkspaceRequest, key: str) -> DrillRequest:
     metric = _metric_or_404(request.workspace, key)
-    periods = _periods(request)
+    periods = periods_from(request)
     wanted = request.GET.get("channel", "")
     channel = selectors.channel_ref(request.workspace, wanted) if wanted else None
     if wanted and channel is None:
@@ -1024,7 +1052,7 @@ class PostDrill:
 def _post_drill(request: WorkspaceRequest, key: str) -> PostDrill:
     ws = request.workspace
     metric = _metric_or_404(ws, key)
-    periods = _periods(request)
+    periods = periods_from(request)
     wanted = request.GET.get("channel", "")
     channel = selectors.channel_ref(ws, wanted) if wanted and wanted != "none" else None
     if wanted and channel is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -23,9 +22,11 @@ from converge.core.models import Capability
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.measurement import charts as measurement_charts
-from converge.measurement import progress_text
+from converge.measurement import explorer, progress_text
 from converge.measurement import selectors as measurement
-from converge.measurement.progress import Progress
+from converge.measurement.links import kpi_rows_url
+from converge.measurement.periods import period_form_shown, periods_from
+from converge.measurement.selectors import Period
 from converge.reports.pdf import html_to_pdf
 from converge.strategy import charts, selectors, services, yaml_io
 from converge.strategy.alignment_text import describe_gap, fix_url
@@ -329,23 +330,6 @@ def kpi_list(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-def _kpi_rows_url(request: WorkspaceRequest, kpi: Kpi, progress: Progress) -> str | None:
-    """The explorer's drill-down to the figures behind the KPI's current value: the metric's
-    rows over the KPI's window, for its channel (a KPI over several chosen channels has no
-    single list of rows there, so it gets no link)."""
-    agg = progress.aggregate
-    if progress.source != "observations" or agg is None:
-        return None
-    channels = list(kpi.channels.all())
-    if len(channels) > 1:
-        return None
-    query = {"from": agg.start.isoformat(), "to": agg.end.isoformat()}
-    if channels:
-        query["channel"] = str(channels[0].uuid)
-    url = reverse("measurement_metric_rows", args=[request.workspace.slug, kpi.metric_key])
-    return f"{url}?{urlencode(query)}"
-
-
 @workspace_view()
 def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     ws = request.workspace
@@ -358,6 +342,17 @@ def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     chart_end = max(d for d in (obj.target_date, today) if d is not None)
     notes = list(measurement.annotations_in(ws, found.history_from, chart_end, found.channels))
     manual = list(obj.values.select_related("entered_by").order_by("-day")[:50])
+    kpi_channels = list(obj.channels.all())
+    # The KPI over a period against the one before (by default its own window and the window
+    # before that), over its own channels, and why it changed.
+    agg = p.aggregate
+    periods = periods_from(request, Period(agg.start, agg.end) if agg else None)
+    comparison = None
+    if found.metric is not None:
+        comparison = explorer.build(
+            ws, found.metric, periods.current, periods.previous, index, channels=found.channels
+        )
+    one_channel = f"&channel={kpi_channels[0].uuid}" if len(kpi_channels) == 1 else ""
     band = None
     if obj.direction == "band" and obj.band_low is not None and obj.band_high is not None:
         band = (obj.band_low, obj.band_high)
@@ -378,7 +373,19 @@ def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
         "strategy/kpi_detail.html",
         {
             "kpi": obj,
-            "rows_url": _kpi_rows_url(request, obj, p),
+            "rows_url": kpi_rows_url(
+                ws.slug, obj, p, found.channels, {c.pk: c.uuid for c in kpi_channels}
+            ),
+            "x": comparison,
+            "metric": found.metric,
+            "periods": periods,
+            "period_form": period_form_shown(periods),
+            "q_after": periods.query(),
+            "q_before": periods.query(current=False),
+            "q_change": periods.query(vs=True),
+            "scope": one_channel,
+            "linked": len(kpi_channels) <= 1,
+            "explorer_query": periods.query(vs=True),
             "values": manual,
             "value_form": KpiValueForm(initial={"day": today}),
             "can_edit": EDIT in request.allowed,
@@ -397,7 +404,7 @@ def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
             "current": progress_text.number(p.current),
             "percent": progress_text.number(p.percent_to_target, 1),
             "required": progress_text.number(p.required_per_day, 4),
-            "kpi_channels": list(obj.channels.all()),
+            "kpi_channels": kpi_channels,
             "annotations": notes,
             "chart_spec": spec,
         },

@@ -177,3 +177,109 @@ def test_a_channels_dashboard_shows_each_metric_in_both_periods_and_links_to_its
     assert [c[1].strip() for c in cells] == ["10.00%", "20.00%", "−10.00"]
     assert engagements.group(1).replace(",", "") == "300"
     assert 'data-testid="figure"' in rows
+
+
+def test_the_dashboard_compares_each_kpi_with_its_value_at_the_end_of_the_period_before(
+    world: World, signed_in
+) -> None:
+    insta, _linked = channels(world)
+    for i in range(150):
+        put(world, "link_clicks", insta, AS_OF - timedelta(days=i), str(1 + i // 30))
+    clicks = kpi(world, objective(world), "Clicks", "link_clicks")
+    client: Client = signed_in(world.member)
+    query = "from=2026-03-02&to=2026-03-31"  # compared with 2026-01-31…2026-03-01
+    with time_machine.travel(date(2026, 3, 31)):
+        html = client.get(f"/w/acme/measurement/dashboard/?{query}").content.decode()
+        csv_text = client.get(f"/w/acme/measurement/dashboard/export.csv?{query}").content
+    now = selectors.kpi_progress(world.workspace, [clicks], AS_OF)[clicks.pk].progress.current
+    then = selectors.kpi_progress(world.workspace, [clicks], date(2026, 3, 1))[clicks.pk]
+    assert now is not None and then.progress.current is not None
+    assert now < then.progress.current  # fewer clicks a day lately
+    row = html.split('data-testid="current"')[1]
+    before = row.split('data-testid="before">')[1].split("<")[0]
+    change = row.split('data-testid="change">')[1].split("<")[0]
+    assert D(before.replace(",", "")) == then.progress.current
+    assert change == "−" + f"{then.progress.current - now:,.0f}"
+    assert 'class="num change worse"' in row  # clicks should increase
+    header, line = csv_text.decode("utf-8-sig").splitlines()[:2]
+    assert "2026-03-01" in header
+    assert line.split(",")[5] == str(then.progress.current)
+
+
+def test_a_dashboard_value_links_to_the_rows_behind_it(world: World, signed_in) -> None:
+    from html import unescape
+
+    insta, _linked = channels(world)
+    for i in range(40):
+        put(world, "link_clicks", insta, AS_OF - timedelta(days=i), "5")
+    kpi(world, objective(world), "Clicks", "link_clicks")
+    client: Client = signed_in(world.member)
+    with time_machine.travel(date(2026, 3, 31)):
+        html = client.get("/w/acme/measurement/dashboard/").content.decode()
+        cell = html.split('data-testid="current">')[1].split("</td>")[0]
+        link = unescape(cell.split('href="')[1].split('"')[0])
+        rows = client.get(link).content.decode()
+    shown = cell.split(">")[-2].split("<")[0]
+    total = rows.split('data-testid="figure">')[1].split("<")[0]
+    assert link.startswith("/w/acme/measurement/metrics/link_clicks/rows/?from=")
+    assert shown == total == "150"  # the rows add up to the figure they explain
+
+
+def test_a_channels_dashboard_downloads_as_csv_and_xlsx(world: World, signed_in) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    insta, _linked = channels(world)
+    for i in range(60):
+        put(world, "link_clicks", insta, AS_OF - timedelta(days=i), "2" if i < 30 else "1")
+    client: Client = signed_in(world.member)
+    url = f"/w/acme/measurement/channels/{insta.uuid}/export"
+    query = "from=2026-03-02&to=2026-03-31"
+    with time_machine.travel(date(2026, 3, 31)):
+        text = client.get(f"{url}.csv?{query}").content.decode("utf-8-sig")
+        xlsx = client.get(f"{url}.xlsx?{query}").content
+        assert client.get(f"{url}.pdf?{query}").status_code == 404
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][3:] == ["2026-03-02…2026-03-31", "2026-01-31…2026-03-01", "Change"]
+    assert rows[1][:2] == ["Link clicks", "link_clicks"]
+    assert [D(v) for v in rows[1][3:]] == [D(60), D(30), D(30)]
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    assert sheet is not None and sheet.cell(2, 2).value == "link_clicks"
+
+
+def test_a_kpis_page_compares_periods_over_its_own_channels_and_says_why(
+    world: World, signed_in
+) -> None:
+    insta, linked = channels(world)
+    for i in range(60):
+        day = AS_OF - timedelta(days=i)
+        put(world, "engagements", linked, day, "3" if i < 30 else "1")
+        put(world, "reach", linked, day, "100")
+        put(world, "engagements", insta, day, "50")  # not the KPI's channel: never counts
+        put(world, "reach", insta, day, "100")
+    rate = kpi(
+        world,
+        objective(world),
+        "LinkedIn engagement",
+        "engagement_rate_reach",
+        channels=[linked],
+        baseline_value=D(1),
+        target_value=D(5),
+    )
+    client: Client = signed_in(world.member)
+    query = "from=2026-03-02&to=2026-03-31"
+    with time_machine.travel(date(2026, 3, 31)):
+        html = client.get(f"/w/acme/strategy/kpis/{rate.uuid}/?{query}").content.decode()
+        bad = client.get(f"/w/acme/strategy/kpis/{rate.uuid}/?from=2026-03-31&to=2026-03-01")
+    section = html.split('data-testid="period"')[1]
+    after = section.split('data-testid="value-after">')[1].split("<")[0]
+    before = section.split('data-testid="value-before">')[1].split("<")[0]
+    # 30 × 3 ÷ 3,000 = 3 %; before, 30 × 1 ÷ 3,000 = 1 %: LinkedIn's own rate, not Instagram's.
+    assert (after, before) == ("3.00%", "1.00%")
+    assert "Engagement rate by reach rose by 2.00 points, from 1.00% to 3.00%." in section
+    assert "Instagram" not in section.split('data-testid="channels"')[1].split("</table>")[0]
+    assert 'data-testid="explore-why"' in section
+    assert bad.status_code == 200
+    assert "The end comes before the start." in bad.content.decode()
