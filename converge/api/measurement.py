@@ -22,6 +22,7 @@ from converge.core.policy import Action
 from converge.measurement import explorer, selectors, services
 from converge.measurement.catalogue import MetricDef
 from converge.measurement.forms import MAX_PERIOD_DAYS
+from converge.measurement.links import kpi_rows_url
 from converge.measurement.models import (
     Annotation,
     AnnotationKind,
@@ -31,6 +32,7 @@ from converge.measurement.models import (
     ImportStatus,
     Observation,
 )
+from converge.measurement.progress_text import plain
 from converge.measurement.selectors import Period
 
 router = Router(tags=["measurement"])
@@ -892,3 +894,160 @@ def annotation_delete(request: HttpRequest, slug: str, annotation: UUID) -> tupl
     workspace, me = _context(request, slug, EDIT)
     services.annotation_delete(actor=me.user, annotation=_get_annotation(workspace, annotation))
     return 204, None
+
+
+# --- Dashboard tables -------------------------------------------------------------------------
+
+
+class BoardKpiOut(Schema):
+    kpi: UUID
+    name: str
+    metric_key: str
+    unit: str
+    status: str
+    value: str | None
+    value_before: str | None  # as it stood at the end of the period before
+    change: str | None
+    percent_to_target: str | None
+    last_updated: date | None
+    rows_url: str | None  # the rows behind the value (one channel or every channel)
+
+
+class BoardGroupOut(Schema):
+    goal: UUID | None  # None: KPIs whose objective serves no business goal
+    title: str
+    kpis: list[BoardKpiOut]
+
+
+class BoardOut(Schema):
+    department: str | None
+    period: PeriodOut
+    previous_period: PeriodOut
+    groups: list[BoardGroupOut]
+
+
+class ChannelBoardRowOut(Schema):
+    key: str
+    unit: str
+    aggregation: str
+    value: str | None
+    value_before: str | None
+    change: str | None
+
+
+class ChannelBoardOut(Schema):
+    channel: UUID
+    label: str
+    period: PeriodOut
+    previous_period: PeriodOut
+    metrics: list[ChannelBoardRowOut]
+
+
+def _dashboard_periods(
+    start: date | None, end: date | None, vs_start: date | None, vs_end: date | None
+) -> tuple[Period, Period]:
+    """As the dashboard page: by default the last 365 days against the 365 before."""
+    if start is None and end is None:
+        end = timezone.localdate()
+        start = end - timedelta(days=364)
+    return _period_pair(start, end, vs_start, vs_end)
+
+
+@router.get(
+    f"{BASE}/dashboard",
+    response=BoardOut,
+    summary="The KPI dashboard: every KPI by business goal, at the end of a period and before",
+)
+def dashboard(
+    request: HttpRequest,
+    slug: str,
+    department: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    vs_start: date | None = None,
+    vs_end: date | None = None,
+) -> BoardOut:
+    workspace, _m = _context(request, slug, READ)
+    chosen = None
+    if department:
+        chosen = Department.objects.filter(workspace=workspace, slug=department).first()
+        if chosen is None:
+            raise Http404
+    current, previous = _dashboard_periods(start, end, vs_start, vs_end)
+    groups = selectors.kpi_board(
+        workspace, current.end, chosen, history_from=current.start, compare_to=previous.end
+    )
+    uuids = dict(Channel.objects.filter(workspace=workspace).values_list("pk", "uuid"))
+    out = []
+    for group in groups:
+        rows = []
+        for row in group.rows:
+            p = row.found.progress
+            change = None
+            if p.current is not None and row.found.before is not None:
+                change = p.current - row.found.before
+            rows.append(
+                BoardKpiOut(
+                    kpi=row.kpi.uuid,
+                    name=row.kpi.name,
+                    metric_key=row.kpi.metric_key,
+                    unit=row.kpi.unit,
+                    status=p.status,
+                    value=plain(p.current),
+                    value_before=plain(row.found.before),
+                    change=plain(change),
+                    percent_to_target=plain(p.percent_to_target, 1),
+                    last_updated=p.last_updated,
+                    rows_url=kpi_rows_url(workspace.slug, row.kpi, p, row.found.channels, uuids),
+                )
+            )
+        out.append(
+            BoardGroupOut(
+                goal=group.goal.uuid if group.goal else None, title=group.title, kpis=rows
+            )
+        )
+    return BoardOut(
+        department=chosen.slug if chosen else None,
+        period=PeriodOut(start=current.start, end=current.end),
+        previous_period=PeriodOut(start=previous.start, end=previous.end),
+        groups=out,
+    )
+
+
+@router.get(
+    f"{BASE}/channels/{{channel}}/dashboard",
+    response=ChannelBoardOut,
+    summary="A channel's dashboard: every metric it has figures for, in a period and before",
+)
+def channel_dashboard(
+    request: HttpRequest,
+    slug: str,
+    channel: UUID,
+    start: date | None = None,
+    end: date | None = None,
+    vs_start: date | None = None,
+    vs_end: date | None = None,
+) -> ChannelBoardOut:
+    workspace, _m = _context(request, slug, READ)
+    found = Channel.objects.filter(workspace=workspace, uuid=channel).first()
+    if found is None:
+        raise Http404
+    current, previous = _period_pair(start, end, vs_start, vs_end)
+    figures = selectors.channel_board(workspace, found, current, previous)
+    return ChannelBoardOut(
+        channel=found.uuid,
+        label=str(found),
+        period=PeriodOut(start=current.start, end=current.end),
+        previous_period=PeriodOut(start=previous.start, end=previous.end),
+        metrics=[
+            ChannelBoardRowOut(
+                key=f.metric.key,
+                unit=f.metric.unit,
+                aggregation=f.metric.aggregation,
+                value=_text(f.after),
+                value_before=_text(f.before),
+                change=_text(f.change),
+            )
+            for f in figures
+        ],
+    )
