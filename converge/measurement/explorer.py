@@ -133,10 +133,13 @@ def build(
     previous: Period,
     index: dict[str, MetricDef] | None = None,
     channels: selectors.Channels = None,
+    *,
+    detail: bool = True,
 ) -> Explorer:
     """Everything the explorer shows: five queries whatever the number of channels (the
     comparison, the daily series, and the posts' total, top posts and campaigns) — over every
-    channel, or over the chosen ``channels`` (a KPI's)."""
+    channel, or over the chosen ``channels`` (a KPI's). Without ``detail``, only the
+    comparison and its split by channel (one query): no posts, campaigns or daily series."""
     index = index if index is not None else selectors.metric_index(workspace)
     found = selectors.metric_comparison(workspace, metric, current, previous, channels)
     why = decompose(metric, found.previous, found.current)
@@ -152,7 +155,9 @@ def build(
     ]
     rows.sort(key=lambda r: (r.ref.id is None, r.ref.platform, r.ref.handle))
     name = metric_name(metric)
-    posts = selectors.metric_posts(workspace, metric, current, channels=channels)
+    posts = (
+        selectors.metric_posts(workspace, metric, current, channels=channels) if detail else None
+    )
     said_posts: list[tuple[Any, Contributor]] = []
     campaigns: list[Contributor] = []
     posts_key = ""
@@ -192,7 +197,9 @@ def build(
             name,
             selectors.metric_daily(workspace, metric, current, channels),
             list(selectors.annotations_in(workspace, current.start, current.end)),
-        ),
+        )
+        if detail
+        else {},
     )
 
 

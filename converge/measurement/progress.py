@@ -49,6 +49,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import accumulate
 
 from converge.measurement.catalogue import MetricDef
 
@@ -108,6 +109,10 @@ class _Series:
         return bisect_left(self.days, start), bisect_right(self.days, end)
 
 
+def _by_day(point: tuple[date, Decimal, int]) -> date:
+    return point[0]
+
+
 class Figures:
     """Daily figures by (metric, channel), sorted by day, with running totals so that any
     window's sum, count and last value take two binary searches.
@@ -120,22 +125,23 @@ class Figures:
     def __init__(self, rows: Iterable[Row]) -> None:
         series: dict[tuple[str, int | None], list[tuple[date, Decimal, int]]] = {}
         for row in rows:
-            metric, channel, day, value = row[:4]
-            count = row[4] if len(row) > 4 else 1
-            series.setdefault((metric, channel), []).append((day, value, count))
+            key = (row[0], row[1])
+            point = (row[2], row[3], row[4] if len(row) > 4 else 1)
+            found = series.get(key)
+            if found is None:
+                series[key] = [point]
+            else:
+                found.append(point)
         self._series: dict[str, dict[int | None, _Series]] = {}
         for (metric, channel), points in series.items():
-            points.sort()
-            s = _Series()
-            running, counted = Decimal(0), 0
-            for day, value, count in points:
-                s.days.append(day)
-                s.values.append(value)
-                running += value
-                counted += count
-                s.prefix.append(running)
-                s.counts.append(counted)
-            self._series.setdefault(metric, {})[channel] = s
+            points.sort(key=_by_day)
+            values = [p[1] for p in points]
+            self._series.setdefault(metric, {})[channel] = _Series(
+                days=[p[0] for p in points],
+                values=values,
+                prefix=[Decimal(0), *accumulate(values)],
+                counts=[0, *accumulate(p[2] for p in points)],
+            )
 
     def series(
         self, metric: str, channels: frozenset[int] | None

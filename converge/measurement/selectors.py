@@ -613,31 +613,34 @@ def history_start(kpi: Kpi, as_of: date, years: int = 1) -> date:
 
 
 def _rows(grouped: QuerySet[Any], *, combined: bool) -> list[progress.Row]:
-    """The grouped figures as rows for ``progress.Figures``. Tens of thousands of rows: read
-    through the cursor, without the ORM's per-value converters (SQLite may give days as text
-    and sums as numbers)."""
+    """The figures as rows for ``progress.Figures``. Tens of thousands of rows: read through
+    the cursor, without the ORM's per-row machinery. PostgreSQL gives days and decimals as
+    such and the rows pass as they are; SQLite may give days as text and sums as numbers."""
     sql, params = grouped.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    rows: list[progress.Row] = []
-    for row in fetched:
-        if combined:
-            metric, day, value, count = row
-            channel = progress.ALL
-        else:
-            metric, channel, day, value = row
-            count = 1
-        rows.append(
-            (
-                metric,
-                channel,
-                day if isinstance(day, date) else date.fromisoformat(day),
-                value if isinstance(value, Decimal) else Decimal(str(value)),
-                int(count),
-            )
-        )
-    return rows
+    if not fetched:
+        return []
+    day_at = 1 if combined else 2
+    typed = isinstance(fetched[0][day_at], date) and all(
+        isinstance(row[day_at + 1], Decimal) for row in fetched
+    )
+    if combined:
+        if typed:
+            return [(m, progress.ALL, d, v, int(n)) for m, d, v, n in fetched]
+        return [(m, progress.ALL, _as_day(d), _as_decimal(v), int(n)) for m, d, v, n in fetched]
+    if typed:
+        return [tuple(row) for row in fetched]
+    return [(m, c, _as_day(d), _as_decimal(v)) for m, c, d, v in fetched]
+
+
+def _as_day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _as_decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def kpi_progress(

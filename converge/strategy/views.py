@@ -350,7 +350,13 @@ def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     comparison = None
     if found.metric is not None:
         comparison = explorer.build(
-            ws, found.metric, periods.current, periods.previous, index, channels=found.channels
+            ws,
+            found.metric,
+            periods.current,
+            periods.previous,
+            index,
+            channels=found.channels,
+            detail=False,  # posts, campaigns and the daily series: on the explorer's page
         )
     one_channel = f"&channel={kpi_channels[0].uuid}" if len(kpi_channels) == 1 else ""
     band = None
