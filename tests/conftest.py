@@ -92,6 +92,12 @@ def _tasks_run_immediately(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Uploads (import files, their stages, attachments) go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
     ``tests/core/test_accounts.py`` checks that the real configuration hashes with Argon2."""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -13,11 +10,6 @@ from converge.measurement.models import Observation
 from tests.conftest import World
 
 CSV = b"day,metric,channel,value\n2026-03-01,leads,,42\n2026-03-02,leads,,40\n"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 def api(world: World, user=None) -> Client:  # type: ignore[no-untyped-def]

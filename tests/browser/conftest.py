@@ -53,3 +53,12 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in_to_demo(page, base_url: str, email: str = "lead@nordvik.example") -> None:  # type: ignore[no-untyped-def]
+    """Sign in as one of the demo's people and land on the demo workspace's overview."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill("nordvik-demo")
+    page.locator("button.primary").click()
+    page.wait_for_url(f"{base_url}/w/nordvik/")

@@ -15,7 +15,7 @@ from converge.core.models import Department, User
 from converge.measurement.models import Channel
 from converge.strategy import services as strategy
 from converge.strategy.models import BusinessGoal
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in_to_demo
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.browser
@@ -23,11 +23,10 @@ FILE = "pro-efficient-data-entry_content_1742193384396.xlsx"
 
 
 def test_a_lead_goes_from_the_overview_to_a_departments_kpi_and_a_source_row(
-    live_server, transactional_db, browser, settings, tmp_path
+    live_server, transactional_db, browser
 ) -> None:  # type: ignore[no-untyped-def]
     if not (SHARED / "data").is_dir():
         pytest.skip("the shared sample data is not there")
-    settings.MEDIA_ROOT = tmp_path
     call_command("converge_demo", force=True)
     lead = User.objects.get(email="lead@nordvik.example")
     sales = Department.objects.get(workspace__slug="nordvik", slug="sales")
@@ -61,11 +60,7 @@ def test_a_lead_goes_from_the_overview_to_a_departments_kpi_and_a_source_row(
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill("lead@nordvik.example")
-    page.locator("input[name=password]").fill("nordvik-demo")
-    page.locator("button.primary").click()
-    page.wait_for_url(f"{live_server.url}/w/nordvik/")
+    sign_in_to_demo(page, live_server.url)
 
     page.get_by_role("link", name="Measurement", exact=True).first.click()
     page.get_by_role("link", name="KPI dashboard", exact=True).first.click()

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in_to_demo
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.browser
@@ -28,11 +28,7 @@ def test_a_lead_drills_down_from_a_metric_to_a_row_of_an_imported_file(
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill("lead@nordvik.example")
-    page.locator("input[name=password]").fill("nordvik-demo")
-    page.locator("button.primary").click()
-    page.wait_for_url(f"{live_server.url}/w/nordvik/")
+    sign_in_to_demo(page, live_server.url)
 
     page.goto(f"{live_server.url}/w/nordvik/measurement/metrics/")
     page.get_by_role("link", name="Click-through rate", exact=True).click()
@@ -82,11 +78,7 @@ def test_the_why_of_the_demo_engagement_rate_in_swedish(
     context.add_cookies([{"name": "converge_language", "value": "sv", "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill("lead@nordvik.example")
-    page.locator("input[name=password]").fill("nordvik-demo")
-    page.locator("button.primary").click()
-    page.wait_for_url(f"{live_server.url}/w/nordvik/")
+    sign_in_to_demo(page, live_server.url)
     today = timezone.localdate()
     page.goto(
         f"{live_server.url}/w/nordvik/measurement/metrics/engagement_rate_reach/"

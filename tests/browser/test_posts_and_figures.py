@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in_to_demo
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.browser
@@ -30,11 +30,7 @@ def test_a_lead_reads_the_demo_posts_and_figures_in_swedish_and_downloads_them(
     context.add_cookies([{"name": "converge_language", "value": "sv", "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill("lead@nordvik.example")
-    page.locator("input[name=password]").fill("nordvik-demo")
-    page.locator("button.primary").click()
-    page.wait_for_url(f"{live_server.url}/w/nordvik/")
+    sign_in_to_demo(page, live_server.url)
 
     page.goto(f"{live_server.url}/w/nordvik/measurement/")
     page.get_by_role("link", name="Inlägg", exact=True).click()

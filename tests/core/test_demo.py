@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
@@ -11,11 +9,6 @@ from django.db.models import Count, Sum
 from converge.core.models import AuditEntry, Department, Grant, Membership, User, Workspace
 from converge.core.policy import can
 from converge.measurement.models import Channel, Import, Observation, Post
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _state() -> tuple[object, ...]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -18,11 +17,6 @@ from converge.measurement import services
 from converge.measurement.models import Channel, DailyTotal, Observation
 from tests.conftest import World
 from tests.measurement.test_imports import GOOD, check
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -22,11 +22,6 @@ from tests.conftest import SHARED, World
 END = date(2026, 11, 28)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def channels(world: World) -> dict[str, Channel]:
     return {

@@ -36,11 +36,6 @@ QUERY = "from=2025-12-01&to=2025-12-31"
 BASE = "/w/acme/measurement/metrics"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 def daily(name: str) -> dict[date, tuple[int, Decimal]]:
     """day → (line, value) of a Meta daily chart export, read with the csv module."""
     raw = (VINTAGE / name).read_bytes()

@@ -235,11 +235,6 @@ def test_the_preview_shows_the_header_and_first_rows_and_refuses_what_is_no_tabl
 # --- the mapping, saved and used -------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def upload(client: Client, path: Path, name: str | None = None) -> Any:
     return client.post(
         "/w/acme/measurement/imports/",

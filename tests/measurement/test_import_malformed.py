@@ -669,11 +669,6 @@ def test_linkedin_workbook_saved_again_reads_like_the_real_one() -> None:
 # --- through the import check: rejected, nothing written ------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def rejected_and_nothing_written(
     world: World, platform: str, damage: Damage, filename: str
 ) -> None:

@@ -21,11 +21,6 @@ FILE = DATA / "ropensci-tweets" / "tweet_activity_metrics_rOpenSci_20161201_2017
 pytestmark = pytest.mark.skipif(not FILE.is_file(), reason=f"{FILE} is not present")
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def channel(world: World) -> Channel:
     return services.channel_save(

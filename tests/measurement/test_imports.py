@@ -30,11 +30,6 @@ def channel(world: World) -> Channel:
     )
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def check(world: World, text: str, name: str = "figures.csv") -> tuple[Import, services.Plan]:
     return services.import_check(
         actor=world.lead, workspace=world.workspace, data=text.encode(), filename=name

@@ -6,18 +6,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 import time_machine
 from django.core.management import call_command
 
 from converge.measurement import selectors
 from converge.measurement.models import Annotation
 from converge.strategy.models import Kpi
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_the_demo_kpis_statuses_tell_the_story(db: None, tmp_path: Path) -> None:

@@ -5,9 +5,7 @@ explanation must point at Instagram — at its own rate, not at a shift of reach
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -20,11 +18,6 @@ from converge.measurement.models import Channel
 from converge.measurement.selectors import Period
 
 RATE = BY_KEY["engagement_rate_reach"]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_the_why_of_the_engagement_rate_points_at_instagrams_switch(db: None) -> None:
