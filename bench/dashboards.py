@@ -220,18 +220,7 @@ def main() -> None:
     )
     posts = load(
         Post._meta.db_table,
-        (
-            "workspace_id",
-            "channel_id",
-            "external_id",
-            "published_at",
-            "text",
-            "kind",
-            "link",
-            "campaign",
-            "metrics",
-            "digest",
-        ),
+        measurement_services.POST_COLUMNS[:10],  # all but the import and line
         post_rows(workspace.pk, ids, start, days, args.posts // max(1, args.channels)),
     )
     measurement_services.daily_totals_refresh(workspace=workspace)

@@ -846,31 +846,45 @@ def _insert_posts(record: Import, batch: pa.RecordBatch) -> None:
     n = batch.num_rows
     assert record.channel_id is not None
     moments = batch.column("published_at")
-    columns = [
-        pa.array([record.workspace_id] * n, pa.int64()),
-        pa.array([record.channel_id] * n, pa.int64()),
-        batch.column("external_id"),
-        moments if connection.vendor == "postgresql" else _sqlite_moment(moments),
-        batch.column("text"),
-        batch.column("kind"),
-        batch.column("link"),
-        pa.array([""] * n, pa.string()),
-        batch.column("metrics"),
-        batch.column("digest"),
-        pa.array([record.pk] * n, pa.int64()),
-        batch.column("line"),
-    ]
     table = Post._meta.db_table
     names = ", ".join(POST_COLUMNS)
+    if connection.vendor == "postgresql":
+        columns = [
+            pa.array([record.workspace_id] * n, pa.int64()),
+            pa.array([record.channel_id] * n, pa.int64()),
+            batch.column("external_id"),
+            moments,
+            batch.column("text"),
+            batch.column("kind"),
+            batch.column("link"),
+            pa.array([""] * n, pa.string()),
+            batch.column("metrics"),
+            batch.column("digest"),
+            pa.array([record.pk] * n, pa.int64()),
+            batch.column("line"),
+        ]
+        data = _copy_csv(pa.Table.from_arrays(columns, names=list(POST_COLUMNS)))
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy,
+        ):
+            copy.write(data)
+        return
+    # SQLite: the values every row shares (workspace, channel, no campaign, this import) are
+    # written into the statement once instead of bound for each row; all are our own integers.
+    varying = ("external_id", "published_at", "text", "kind", "link", "metrics", "digest", "line")
+    lists = [
+        (_sqlite_moment(moments) if name == "published_at" else batch.column(name)).to_pylist()
+        for name in varying
+    ]
+    values = (
+        f"{int(record.workspace_id)}, {int(record.channel_id)}, %s, %s, %s, %s, %s, '', %s, %s, "
+        f"{int(record.pk)}, %s"
+    )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            data = _copy_csv(pa.Table.from_arrays(columns, names=list(POST_COLUMNS)))
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
-                copy.write(data)
-        else:
-            rows = list(zip(*(c.to_pylist() for c in columns), strict=True))
-            marks = ", ".join(["%s"] * len(POST_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({values})", list(zip(*lists, strict=True))
+        )
 
 
 def _update_posts(record: Import, batch: pa.RecordBatch) -> None:
@@ -1014,7 +1028,7 @@ def _commit(*, actor: User, record: Import, background: bool = False) -> Import:
     progress = Progress(record, "commit", record.new + record.changed) if background else None
     classify = _PostClassifier(plan)
     done = 0
-    for batch in staging.read(_stored_path(record, "posts.arrow")):
+    for batch in staging.read_in_key_order(_stored_path(record, "posts.arrow"), "external_id"):
         kinds = classify(batch)
         if "unchanged" in kinds or "changed" in kinds:
             kind = pa.array(kinds, pa.string())
