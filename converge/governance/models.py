@@ -330,6 +330,10 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
         return f"{self.year} Q{self.quarter}"
 
 

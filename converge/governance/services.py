@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -319,6 +318,14 @@ def meetings_materialise(
         if made:
             created.append(meeting)
     return created
+
+
+def meetings_materialise_all() -> int:
+    """Every live committee's next meetings; the number of meetings made."""
+    made = 0
+    for committee in Committee.objects.filter(archived_at__isnull=True).select_related("workspace"):
+        made += len(meetings_materialise(committee=committee))
+    return made
 
 
 def _require_open(meeting: Meeting) -> None:
@@ -788,6 +795,13 @@ def review_save(
     _same_workspace(workspace, [committee], "committee")
     fields = ("year", "quarter", "committee", "held_on", "summary")
     obj = review or Review(workspace=workspace)
+    twin = Review.objects.filter(
+        workspace=workspace, year=year, quarter=quarter, committee=committee
+    ).exclude(pk=obj.pk)
+    if twin.exists():  # NULL committees are distinct to a unique index on most databases
+        raise ConvergeError(
+            _("This quarter already has a review for this committee."), field="quarter", status=409
+        )
     creating = obj.pk is None
     before = {} if creating else audit.snapshot(obj, fields)
     obj.year, obj.quarter, obj.committee = int(year), int(quarter), committee
@@ -841,7 +855,3 @@ def adaptation_remove(*, actor: User, adaptation: Adaptation) -> None:
     text = adaptation.text
     adaptation.delete()
     _record(actor, review, "review.adaptation_remove", {"adaptation": [text[:200], None]})
-
-
-def open_actions_filter() -> Q:
-    return Q(status=ActionStatus.OPEN)

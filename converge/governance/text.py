@@ -17,4 +17,4 @@ def render_markdown(text: str) -> SafeString:
     clean = nh3.clean(
         html, tags=TAGS, attributes={"a": {"href", "title"}}, link_rel="nofollow noopener"
     )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+    return mark_safe(clean)  # sanitised by nh3 just above

@@ -593,7 +593,7 @@ def calendar_page(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 def calendar_rotate(request: WorkspaceRequest, feed: str) -> HttpResponse:
     found = selectors.feeds(request.membership)
-    match = next((f for f in found.values() if str(f.uuid) == feed), None)
+    match = next((f for f in found.values() if str(f.uuid) == str(feed)), None)
     if match is None:
         raise Http404("No such feed.")
     services.feed_rotate(actor=request.user, feed=match)
