@@ -270,6 +270,7 @@ def _meeting_context(request: WorkspaceRequest, meeting: Meeting) -> dict[str, A
             }
         )
     decision_form = DecisionForm(
+        prefix="decision",
         workspace=ws,
         initial={
             "decided_on": timezone.localtime(meeting.starts_at).date(),
@@ -292,7 +293,9 @@ def _meeting_context(request: WorkspaceRequest, meeting: Meeting) -> dict[str, A
         "actions": meeting.actions.select_related("owner__user"),
         "agenda_form": AgendaItemForm(),
         "decision_form": decision_form,
-        "action_form": ActionForm(workspace=ws, initial={"owner": request.membership}),
+        "action_form": ActionForm(
+            prefix="action", workspace=ws, initial={"owner": request.membership}
+        ),
         "statuses": ActionStatus.choices,
         "me": request.membership,
         "previous": selectors.previous_meeting(meeting),
@@ -435,7 +438,7 @@ def decision_add(request: WorkspaceRequest, meeting: str) -> HttpResponse:
     obj = _meeting_for_chair(request, meeting)
     return _inline_post(
         request,
-        DecisionForm(request.POST, workspace=request.workspace),
+        DecisionForm(request.POST, prefix="decision", workspace=request.workspace),
         lambda data: services.decision_save(
             actor=request.user, workspace=request.workspace, meeting=obj, **data
         ),
@@ -450,7 +453,7 @@ def action_add(request: WorkspaceRequest, meeting: str) -> HttpResponse:
     obj = _meeting_for_chair(request, meeting)
     return _inline_post(
         request,
-        ActionForm(request.POST, workspace=request.workspace),
+        ActionForm(request.POST, prefix="action", workspace=request.workspace),
         lambda data: services.action_create(
             actor=request.user, workspace=request.workspace, meeting=obj, **data
         ),

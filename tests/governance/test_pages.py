@@ -187,13 +187,21 @@ def test_the_chair_records_a_decision_and_an_action_that_the_owner_then_closes(
     client = signed_in(world.lead)
     client.post(
         _url(f"meetings/{ids['meeting']}/decisions/"),
-        {"text": "Open a TikTok account", "status": "decided", "decided_on": "2026-03-02"},
+        {
+            "decision-text": "Open a TikTok account",
+            "decision-status": "decided",
+            "decision-decided_on": "2026-03-02",
+        },
     )
     assert Decision.objects.filter(text="Open a TikTok account", status="decided").exists()
     member = member_of(world, world.member)
     client.post(
         _url(f"meetings/{ids['meeting']}/actions/"),
-        {"title": "Draft the TikTok playbook", "owner": str(member.pk), "due_on": "2026-04-01"},
+        {
+            "action-title": "Draft the TikTok playbook",
+            "action-owner": str(member.pk),
+            "action-due_on": "2026-04-01",
+        },
     )
     item = ActionItem.objects.get(title="Draft the TikTok playbook")
     client = signed_in(world.member)
