@@ -13,6 +13,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from converge.core.models import Department, Membership, Workspace
 from converge.strategy.models import Initiative, Kpi, SocialObjective
@@ -338,9 +339,9 @@ class Review(models.Model):
 
 
 class AdaptationKind(models.TextChoices):
-    START = "start", _("Start")
-    STOP = "stop", _("Stop")
-    CHANGE = "change", _("Change")
+    START = "start", pgettext_lazy("adaptation", "Start")
+    STOP = "stop", pgettext_lazy("adaptation", "Stop")
+    CHANGE = "change", pgettext_lazy("adaptation", "Change")
 
 
 class Adaptation(models.Model):

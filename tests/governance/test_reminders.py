@@ -84,4 +84,4 @@ def test_a_swedish_workspace_gets_its_reminders_in_swedish(world: World) -> None
     _actions(world)
     services.reminders_send()
     subjects = sorted(m.subject for m in mail.outbox)
-    assert subjects[0].startswith("[Acme Outdoor] Förfallen")
+    assert subjects[0].startswith("[Acme Outdoor] Försenad")
