@@ -703,7 +703,7 @@ def _zone(workspace: Workspace) -> Any:
 def _reminder_text(item: ActionItem, kind: str) -> tuple[str, str]:
     with translation.override(item.workspace.default_language):
         url = reverse("governance_my_actions", args=[item.workspace.slug])
-        base = getattr(settings, "CONVERGE_BASE_URL", "").rstrip("/")
+        base = settings.CONVERGE_BASE_URL.rstrip("/")
         if kind == ReminderKind.OVERDUE:
             subject = _("Overdue: %(title)s") % {"title": item.title}
             lead = _("This action was due on %(due)s and is still open.")

@@ -91,3 +91,57 @@ def test_a_lead_sets_up_a_committee_and_follows_an_action_to_my_actions(
     screenshot(page, "governance-07-calendar")
     page.goto(base)
     screenshot(page, "governance-08-home")
+
+
+def test_the_demo_governance_pages_in_english_and_swedish(
+    live_server, transactional_db, page, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Every governance page on the demo's data, for the screenshots (and a look at them)."""
+    from django.core.management import call_command
+
+    from converge.governance.models import Committee, Meeting, Review
+
+    settings.MEDIA_ROOT = str(settings.VAR_DIR / "test-media")
+    call_command("converge_demo", force=True)
+    steering = Committee.objects.get(name="Social media steering committee")
+    held = Meeting.objects.filter(committee=steering, status="held").order_by("-occurrence")[0]
+    upcoming = Meeting.objects.filter(committee=steering, status="scheduled").order_by(
+        "occurrence"
+    )[0]
+    review = Review.objects.get()
+    base = f"{live_server.url}/w/nordvik/governance/"
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mail address").fill("lead@nordvik.example")
+    page.get_by_label("Password").fill("nordvik-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/w/nordvik/")
+    pages = {
+        "home": "",
+        "committees": "committees/",
+        "committee": f"committees/{steering.uuid}/",
+        "committee-edit": f"committees/{steering.uuid}/edit/",
+        "meeting-held": f"meetings/{held.uuid}/",
+        "meeting-next": f"meetings/{upcoming.uuid}/",
+        "meeting-move": f"meetings/{upcoming.uuid}/move/",
+        "minutes": f"meetings/{upcoming.uuid}/minutes/",
+        "decisions": "decisions/",
+        "actions": "actions/",
+        "my-actions": "actions/mine/",
+        "calendar": "calendar/",
+        "reviews": "reviews/",
+        "review": f"reviews/{review.uuid}/",
+        "review-new": "reviews/new/",
+    }
+    for name, path in pages.items():
+        response = page.goto(base + path)
+        assert response is not None and response.status == 200, path
+        screenshot(page, f"governance-demo-{name}")
+    assert "Stop organic giveaway posts" in page.goto(base + f"reviews/{review.uuid}/").text()
+    page.context.add_cookies([{"name": "converge_language", "value": "sv", "url": live_server.url}])
+    page.goto(base)
+    assert "Kommande möten" in page.content()
+    screenshot(page, "governance-demo-home-sv")
+    page.goto(base + f"meetings/{held.uuid}/")
+    assert "Mötesunderlag" in page.content()
+    screenshot(page, "governance-demo-meeting-held-sv")
