@@ -42,7 +42,7 @@ from converge.governance.models import (
     Meeting,
     Presence,
 )
-from converge.governance.text import render_markdown
+from converge.governance.text import describe_cadence, render_markdown
 from converge.measurement import progress_text
 
 MANAGE = services.MANAGE
@@ -141,7 +141,9 @@ def committee_list(request: WorkspaceRequest) -> HttpResponse:
         request,
         "governance/committee_list.html",
         {
-            "committees": selectors.committees(request.workspace),
+            "committees": [
+                (c, describe_cadence(c.rrule)) for c in selectors.committees(request.workspace)
+            ],
             "can_manage": MANAGE in request.allowed,
         },
     )
@@ -187,6 +189,7 @@ def committee_detail(request: WorkspaceRequest, committee: str) -> HttpResponse:
         "governance/committee_detail.html",
         {
             "committee": obj,
+            "cadence": describe_cadence(obj.rrule),
             "seats": selectors.seats(obj),
             "upcoming": upcoming,
             "past": past,

@@ -95,3 +95,19 @@ def test_a_monthly_rule_on_the_first_tuesday_and_a_quarterly_one() -> None:
         date(2026, 6, 25),
         date(2026, 9, 24),
     ]
+
+
+def test_a_cadence_reads_as_words_in_english_and_swedish() -> None:
+    from django.utils import translation
+
+    from converge.governance.text import describe_cadence
+
+    with translation.override("en"):
+        assert describe_cadence("FREQ=WEEKLY;BYDAY=MO") == "Every Monday"
+        assert describe_cadence("FREQ=MONTHLY;BYDAY=1TU") == "The first Tuesday of every month"
+        assert describe_cadence("FREQ=DAILY") == "RRULE:FREQ=DAILY"
+    with translation.override("sv"):
+        assert describe_cadence("FREQ=WEEKLY;BYDAY=MO") == "Varje måndag"
+        assert describe_cadence("FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TH") == (
+            "Sista torsdagen var tredje månad"
+        )
