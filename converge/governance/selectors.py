@@ -257,7 +257,6 @@ class Entry:
     title: str
     detail: str = ""
     ref: str = ""
-    hidden: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -451,7 +450,8 @@ def agenda_pack(meeting: Meeting, *, today: date | None = None) -> AgendaPack:
     """The meeting's agenda: frozen as held, or assembled now from the live data and merged
     with the chair's edits (order, removals, free items)."""
     if meeting.pack is not None:
-        items = [Entry(**row) for row in meeting.pack]
+        fields = set(Entry.__dataclass_fields__)
+        items = [Entry(**{k: v for k, v in row.items() if k in fields}) for row in meeting.pack]
         return AgendaPack(
             meeting, True, None, None, items, [], list(dict.fromkeys(e.section for e in items))
         )

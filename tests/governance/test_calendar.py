@@ -140,3 +140,72 @@ def test_the_subscribe_page_offers_webcal_and_https_links(world: World, signed_i
     page = signed_in(world.member).get("/w/acme/governance/calendar/").content.decode()
     assert "webcal://testserver/calendar/" in page
     assert "http://testserver/calendar/" in page
+
+
+def test_the_feeds_rule_expands_to_the_same_meetings_as_the_schedule_across_dst(
+    world: World,
+) -> None:
+    """Expanding the parsed RRULE from its DTSTART;TZID (as a calendar client does) gives the
+    meetings Converge materialised: 09:00 in Stockholm in March and in October alike."""
+    from dateutil.rrule import rrulestr
+
+    committee = weekly_committee(world)
+    for since in (
+        datetime(2026, 3, 16, tzinfo=STOCKHOLM),
+        datetime(2026, 10, 19, tzinfo=STOCKHOLM),
+    ):
+        services.meetings_materialise(committee=committee, since=since, count=3)
+    feed = services.feed_for(membership=member_of(world, world.lead), committee=committee)
+    (event,) = _events(_feed(feed.token))
+    start = event["DTSTART"].dt
+    rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=start.replace(tzinfo=None))
+    stored = [
+        m.occurrence.astimezone(STOCKHOLM)
+        for m in Meeting.objects.filter(committee=committee, occurrence__year=2026)
+        .filter(occurrence__month__in=[3, 4, 10, 11])
+        .order_by("occurrence")
+    ]
+    expanded = [
+        d.replace(tzinfo=STOCKHOLM)
+        for d in rule.between(datetime(2026, 3, 16), datetime(2026, 11, 3))
+        if d.month in (3, 4, 10, 11)
+    ]
+    assert set(stored) <= set(expanded)
+    assert [d.date() for d in stored] == [
+        date(2026, 3, 16),
+        date(2026, 3, 23),
+        date(2026, 3, 30),
+        date(2026, 10, 19),
+        date(2026, 10, 26),
+        date(2026, 11, 2),
+    ]
+    assert {d.strftime("%H:%M") for d in stored} == {"09:00"}
+    assert {d.utcoffset() for d in stored} == {timedelta(hours=1), timedelta(hours=2)}
+
+
+def test_changing_the_cadence_moves_untouched_meetings_and_keeps_those_with_content(
+    world: World,
+) -> None:
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 3, 1, 12, 0, tzinfo=STOCKHOLM)):
+        committee = weekly_committee(world)
+        first = committee.meetings.order_by("occurrence").first()
+        assert first is not None
+        services.agenda_add(actor=world.lead, meeting=first, title="Keep me")
+        services.committee_save(
+            actor=world.lead,
+            workspace=world.workspace,
+            committee=committee,
+            name=committee.name,
+            chair=committee.chair,
+            members=[s.membership for s in committee.seats.all()],
+            rrule="FREQ=WEEKLY;BYDAY=TU",
+            starts_on=committee.starts_on,
+            start_time=committee.start_time,
+        )
+        days = sorted(
+            m.occurrence.astimezone(STOCKHOLM).strftime("%a") for m in committee.meetings.all()
+        )
+    assert days.count("Mon") == 1  # the one with an agenda item stays
+    assert days.count("Tue") == services.UPCOMING
