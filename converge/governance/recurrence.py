@@ -71,6 +71,8 @@ def normalise(text: str) -> str:
     parts = dict(p.split("=", 1) for p in value.split(";") if "=" in p)
     if "FREQ" not in parts:
         raise RuleError("FREQ is required")
+    if "UNTIL" in parts:
+        raise RuleError("UNTIL is not supported: use COUNT, or archive the committee")
     if parts["FREQ"] in {"SECONDLY", "MINUTELY", "HOURLY"}:
         raise RuleError("a committee meets at most daily")
     try:

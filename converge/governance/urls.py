@@ -32,6 +32,11 @@ urlpatterns = [
         views.committee_schedule,
         name="governance_committee_schedule",
     ),
+    path(
+        "committees/<uuid:committee>/archive/",
+        views.committee_archive,
+        name="governance_committee_archive",
+    ),
     path("meetings/<uuid:meeting>/", views.meeting_detail, name="governance_meeting"),
     path(
         "meetings/<uuid:meeting>/move/",

@@ -237,6 +237,17 @@ def committee_schedule(request: WorkspaceRequest, committee: str) -> HttpRespons
     return redirect(_url(request, "governance_committee", obj.uuid))
 
 
+@workspace_view(MANAGE)
+@require_POST
+def committee_archive(request: WorkspaceRequest, committee: str) -> HttpResponse:
+    """Archive a committee (its meetings, decisions and actions stay) or restore it."""
+    obj = selectors.get_committee(request.workspace, committee)
+    archive = request.POST.get("archived", "1") == "1"
+    services.committee_archive(actor=request.user, committee=obj, archived=archive)
+    messages.success(request, _("Committee archived.") if archive else _("Committee restored."))
+    return redirect(_url(request, "governance_committee", obj.uuid))
+
+
 # --- Meetings -------------------------------------------------------------------------------
 
 

@@ -281,3 +281,24 @@ def test_the_home_page_shows_committees_meetings_actions_and_decisions(
     assert "2026 Q1" in page
     assert "OPERATING MODEL LINKS" not in page  # the marker is a template comment
     assert date(2026, 3, 2).strftime("%-d %b") in page
+
+
+def test_an_archived_committee_leaves_the_lists_and_its_feed_closes(
+    world: World, signed_in
+) -> None:
+    from django.test import Client
+
+    committee = weekly_committee(world)
+    feed = services.feed_for(membership=member_of(world, world.member), committee=committee)
+    client = signed_in(world.lead)
+    client.post(_url(f"committees/{committee.uuid}/archive/"), {"archived": "1"})
+    committee.refresh_from_db()
+    assert committee.archived_at is not None
+    assert "Steering committee" not in client.get(_url("committees/")).content.decode()
+    assert Client().get(f"/calendar/{feed.token}.ics").status_code == 404
+    client.post(_url(f"committees/{committee.uuid}/archive/"), {"archived": "0"})
+    assert Client().get(f"/calendar/{feed.token}.ics").status_code == 200
+    assert (
+        signed_in(world.member).post(_url(f"committees/{committee.uuid}/archive/")).status_code
+        == 403
+    )

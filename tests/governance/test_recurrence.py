@@ -28,7 +28,14 @@ def test_the_common_choices_build_the_rules_people_expect() -> None:
 
 @pytest.mark.parametrize(
     "rule",
-    ["", "FREQ=HOURLY", "BYDAY=MO", "FREQ=WEEKLY;BYDAY=XX", "DTSTART:20260101\nRRULE:FREQ=DAILY"],
+    [
+        "",
+        "FREQ=HOURLY",
+        "BYDAY=MO",
+        "FREQ=WEEKLY;BYDAY=XX",
+        "DTSTART:20260101\nRRULE:FREQ=DAILY",
+        "FREQ=WEEKLY;UNTIL=20261231T000000Z",
+    ],
 )
 def test_a_rule_we_cannot_use_is_refused(rule: str) -> None:
     with pytest.raises(recurrence.RuleError):
