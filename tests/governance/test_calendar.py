@@ -158,6 +158,7 @@ def test_the_feeds_rule_expands_to_the_same_meetings_as_the_schedule_across_dst(
     feed = services.feed_for(membership=member_of(world, world.lead), committee=committee)
     (event,) = _events(_feed(feed.token))
     start = event["DTSTART"].dt
+    assert isinstance(start, datetime) and start.tzinfo == STOCKHOLM
     rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=start.replace(tzinfo=None))
     stored = [
         m.occurrence.astimezone(STOCKHOLM)
