@@ -475,6 +475,16 @@ def agenda_remove(*, actor: User, meeting: Meeting, key: str) -> None:
     _record(actor, meeting, "agenda.remove", {"item": [key, None]})
 
 
+@transaction.atomic
+def agenda_restore(*, actor: User, meeting: Meeting, key: str) -> None:
+    """Put a removed item of the live pack back on the agenda."""
+    _require_chair(actor, meeting.committee)
+    _require_open(meeting)
+    updated = AgendaItem.objects.filter(meeting=meeting, key=key, hidden=True).update(hidden=False)
+    if updated:
+        _record(actor, meeting, "agenda.restore", {"item": [None, key]})
+
+
 # --- Attendance and minutes -------------------------------------------------------------------
 
 

@@ -396,7 +396,8 @@ def agenda_add(request: WorkspaceRequest, meeting: str) -> HttpResponse:
 @workspace_view()
 @require_POST
 def agenda_change(request: WorkspaceRequest, meeting: str) -> HttpResponse:
-    """Move an item up or down, or remove it (``op`` = up | down | remove)."""
+    """Move an item up or down, remove it or put it back (``op`` = up | down | remove |
+    restore)."""
     obj = _meeting_for_chair(request, meeting)
     key = request.POST.get("key", "")
     op = request.POST.get("op", "")
@@ -406,6 +407,9 @@ def agenda_change(request: WorkspaceRequest, meeting: str) -> HttpResponse:
         elif op == "remove":
             services.agenda_remove(actor=request.user, meeting=obj, key=key)
             messages.success(request, _("Item removed from the agenda."))
+        elif op == "restore":
+            services.agenda_restore(actor=request.user, meeting=obj, key=key)
+            messages.success(request, _("Item back on the agenda."))
         else:
             messages.error(request, _("Choose up, down or remove."))
     except ConvergeError as exc:

@@ -125,6 +125,9 @@ def test_the_chair_adds_reorders_and_removes_items(world: World) -> None:
     assert titles() == ["C", "B"]
     services.agenda_remove(actor=world.lead, meeting=second, key=key_c)
     assert titles() == ["B"]
+    services.agenda_restore(actor=world.lead, meeting=second, key=key_a)
+    assert titles() == ["A", "B"]
+    services.agenda_remove(actor=world.lead, meeting=second, key=key_a)
     # A new item of live data joins at the end, after the chair's order.
     services.decision_save(actor=world.lead, workspace=world.workspace, meeting=first, text="D")
     assert titles() == ["B", "D"]

@@ -302,3 +302,34 @@ def test_an_archived_committee_leaves_the_lists_and_its_feed_closes(
         signed_in(world.member).post(_url(f"committees/{committee.uuid}/archive/")).status_code
         == 403
     )
+
+
+def test_the_chair_reorders_removes_and_restores_items_with_plain_forms(
+    world: World, signed_in
+) -> None:
+    from converge.governance import selectors
+
+    ids = build_governance(world)
+    meeting = Meeting.objects.get(uuid=ids["meeting"])
+    client = signed_in(world.lead)
+    url = _url(f"meetings/{meeting.uuid}/agenda/")
+    client.post(url, {"title": "First free item"})
+    client.post(url, {"title": "Second free item"})
+
+    def titles() -> list[str]:
+        return [e.title for e in selectors.agenda_pack(meeting, today=date(2026, 3, 2)).items]
+
+    start = titles()
+    assert start[-2:] == ["First free item", "Second free item"]
+    last = selectors.agenda_pack(meeting, today=date(2026, 3, 2)).items[-1].key
+    change = _url(f"meetings/{meeting.uuid}/agenda/change/")
+    response = client.post(change, {"key": last, "op": "up"})
+    assert response.status_code == 302 and response.url.endswith("#agenda")
+    assert titles()[-2:] == ["Second free item", "First free item"]
+    first_key = selectors.agenda_pack(meeting, today=date(2026, 3, 2)).items[0].key
+    client.post(change, {"key": first_key, "op": "remove"})
+    assert len(titles()) == len(start) - 1
+    page = client.get(_url(f"meetings/{meeting.uuid}/")).content.decode()
+    assert "1 item removed from the pack." in page
+    client.post(change, {"key": first_key, "op": "restore"})
+    assert len(titles()) == len(start)
