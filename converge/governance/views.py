@@ -532,6 +532,18 @@ def decision_edit(request: WorkspaceRequest, decision: str) -> HttpResponse:
     )
 
 
+def _with_permission(request: WorkspaceRequest, rows: Any) -> list[Any]:
+    """Each action with ``can_close``: leads, its owner and its committee's chair may."""
+    manage = MANAGE in request.allowed
+    me = request.membership.pk
+    out = []
+    for item in rows:
+        chair = item.meeting.committee.chair_id if item.meeting else None
+        item.can_close = manage or item.owner_id == me or chair == me
+        out.append(item)
+    return out
+
+
 @workspace_view()
 def action_list(request: WorkspaceRequest) -> HttpResponse:
     status = request.GET.get("status", ActionStatus.OPEN)
@@ -542,7 +554,7 @@ def action_list(request: WorkspaceRequest) -> HttpResponse:
         request,
         "governance/action_list.html",
         {
-            "actions": rows,
+            "actions": _with_permission(request, rows),
             "status": status,
             "statuses": ActionStatus.choices,
             "today": timezone.localdate(),
@@ -558,7 +570,7 @@ def my_actions(request: WorkspaceRequest) -> HttpResponse:
         request,
         "governance/action_list.html",
         {
-            "actions": selectors.my_actions(request.membership),
+            "actions": _with_permission(request, selectors.my_actions(request.membership)),
             "statuses": ActionStatus.choices,
             "today": timezone.localdate(),
             "title": _("My actions"),

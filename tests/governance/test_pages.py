@@ -333,3 +333,14 @@ def test_the_chair_reorders_removes_and_restores_items_with_plain_forms(
     assert "1 item removed from the pack." in page
     client.post(change, {"key": first_key, "op": "restore"})
     assert len(titles()) == len(start)
+
+
+def test_the_action_list_offers_the_status_form_only_to_who_may_use_it(
+    world: World, signed_in
+) -> None:
+    ids = build_governance(world)
+    guest_page = signed_in(world.guest).get(_url("actions/")).content.decode()
+    assert "Do it" in guest_page
+    assert f"actions/{ids['item']}/status/" not in guest_page
+    member_page = signed_in(world.member).get(_url("actions/")).content.decode()
+    assert f"actions/{ids['item']}/status/" in member_page  # the member owns it
