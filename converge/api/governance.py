@@ -239,6 +239,16 @@ def meeting_get(request: HttpRequest, slug: str, meeting: UUID) -> MeetingDetail
     )
 
 
+@router.get(f"{BASE}/meetings", response=list[MeetingOut], summary="Upcoming meetings")
+def meeting_upcoming(request: HttpRequest, slug: str, limit: int = 20) -> list[MeetingOut]:
+    """The workspace's next meetings (cancelled ones left out), soonest first."""
+    workspace, _m = _context(request, slug, READ)
+    return [
+        MeetingOut(**_meeting_out(m))
+        for m in selectors.upcoming(workspace, limit=max(1, min(limit, 200)))
+    ]
+
+
 # --- Decisions --------------------------------------------------------------------------------
 
 
@@ -307,6 +317,43 @@ def decision_post(request: HttpRequest, slug: str, payload: DecisionIn) -> tuple
         initiatives=_linked(Initiative, workspace, payload.initiatives, "initiatives"),
     )
     return 201, _decision_out(selectors.get_decision(workspace, decision.uuid))
+
+
+class DecisionPatch(Schema):
+    text: str | None = Field(default=None, min_length=1)
+    owner: UUID | None = None
+    decided_on: dt.date | None = None
+    status: DecisionStatus | None = None
+
+
+@router.get(f"{BASE}/decisions/{{decision}}", response=DecisionOut, summary="One decision")
+def decision_get(request: HttpRequest, slug: str, decision: UUID) -> DecisionOut:
+    workspace, _m = _context(request, slug, READ)
+    return _decision_out(selectors.get_decision(workspace, decision))
+
+
+@router.patch(f"{BASE}/decisions/{{decision}}", response=DecisionOut, summary="Change a decision")
+def decision_patch(
+    request: HttpRequest, slug: str, decision: UUID, payload: DecisionPatch
+) -> DecisionOut:
+    """Take a pending decision (``status: decided``) or change its text, owner or date; its
+    links stay. For its meeting's chair, or a lead."""
+    workspace, me = _context(request, slug, READ)
+    found = selectors.get_decision(workspace, decision)
+    given = payload.model_dump(exclude_unset=True)
+    services.decision_save(
+        actor=me.user,
+        workspace=workspace,
+        decision=found,
+        text=given.get("text") or found.text,
+        owner=_member(workspace, given["owner"], "owner") if "owner" in given else found.owner,
+        decided_on=given.get("decided_on", found.decided_on),
+        status=given.get("status") or found.status,
+        objectives=list(found.objectives.all()),
+        kpis=list(found.kpis.all()),
+        initiatives=list(found.initiatives.all()),
+    )
+    return _decision_out(selectors.get_decision(workspace, decision))
 
 
 # --- Actions ----------------------------------------------------------------------------------

@@ -135,3 +135,22 @@ def test_another_workspaces_token_gets_404(world: World) -> None:
     assert send(outsider, "get", f"/meetings/{ids['meeting']}").status_code == 404
     response = outsider.get(f"/api/v1/workspaces/rival/governance/meetings/{ids['meeting']}")
     assert response.status_code == 404
+
+
+def test_a_pending_decision_is_taken_through_the_api_and_upcoming_meetings_are_listed(
+    world: World,
+) -> None:
+    ids = build_governance(world)
+    lead = client_for(world, world.lead)
+    response = send(lead, "patch", f"/decisions/{ids['decision']}", {"status": "decided"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "decided" and response.json()["decided_on"]
+    assert send(lead, "get", f"/decisions/{ids['decision']}").json()["status"] == "decided"
+    member = client_for(world, world.member)
+    assert (
+        send(member, "patch", f"/decisions/{ids['decision']}", {"status": "pending"}).status_code
+        == 403
+    )
+    upcoming = send(member, "get", "/meetings?limit=3").json()
+    assert len(upcoming) == 3
+    assert upcoming == sorted(upcoming, key=lambda m: m["starts_at"])
