@@ -87,7 +87,8 @@ urlpatterns = [
         name="governance_calendar_rotate",
     ),
     path("reviews/", views.review_list, name="governance_reviews"),
-    path("reviews/new/", views.review_new, name="governance_review_new"),
+    path("reviews/new/", views.review_edit, name="governance_review_new"),
+    path("reviews/<uuid:review>/edit/", views.review_edit, name="governance_review_edit"),
     path("reviews/<uuid:review>/", views.review_detail, name="governance_review"),
     path(
         "reviews/<uuid:review>/adaptations/",

@@ -673,21 +673,33 @@ def review_list(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view(MANAGE)
-def review_new(request: WorkspaceRequest) -> HttpResponse:
+def review_edit(request: WorkspaceRequest, review: str | None = None) -> HttpResponse:
     ws = request.workspace
+    instance = selectors.get_review(ws, review) if review else None
     today = timezone.localdate()
-    form = ReviewForm(
-        _posted(request),
-        workspace=ws,
-        initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1, "held_on": today},
+    initial: dict[str, Any] = (
+        {
+            "year": instance.year,
+            "quarter": instance.quarter,
+            "committee": instance.committee,
+            "held_on": instance.held_on,
+            "summary": instance.summary,
+        }
+        if instance
+        else {"year": today.year, "quarter": (today.month - 1) // 3 + 1, "held_on": today}
     )
+    form = ReviewForm(_posted(request), workspace=ws, initial=initial)
     return _form_page(
         request,
         form,
-        lambda data: services.review_save(actor=request.user, workspace=ws, **data),
-        title=_("New quarterly review"),
+        lambda data: services.review_save(
+            actor=request.user, workspace=ws, review=instance, **data
+        ),
+        title=_("Edit quarterly review") if instance else _("New quarterly review"),
         done=lambda r: _url(request, "governance_review", r.uuid),
-        cancel=_url(request, "governance_reviews"),
+        cancel=_url(request, "governance_review", instance.uuid)
+        if instance
+        else _url(request, "governance_reviews"),
         saved=_("Review saved."),
     )
 

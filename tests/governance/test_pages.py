@@ -128,6 +128,7 @@ def test_every_governance_page_renders_for_the_lead_and_a_member(world: World, s
         "reviews/",
         "reviews/new/",
         f"reviews/{ids['review']}/",
+        f"reviews/{ids['review']}/edit/",
     ]
     client = signed_in(world.lead)
     for path in paths:
