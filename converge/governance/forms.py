@@ -58,6 +58,10 @@ class CommitteeForm(WorkspaceForm):
         queryset=Membership.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The chair is a member too. Each member represents their first department; "
+            "change it on the committee's page."
+        ),
     )
     pattern = forms.ChoiceField(label=_("Meets"), choices=PATTERN_CHOICES, initial="weekly")
     weekday = forms.ChoiceField(label=_("Weekday"), choices=WEEKDAY_CHOICES, initial="MO")
