@@ -192,6 +192,8 @@ CONVERGE_IMPORT_MAX_BYTES = int(os.environ.get("CONVERGE_IMPORT_MAX_BYTES", str(
 
 CONVERGE_ALLOW_SIGNUP = env_bool("CONVERGE_ALLOW_SIGNUP", True)
 CONVERGE_INVITATION_DAYS = int(os.environ.get("CONVERGE_INVITATION_DAYS", "7"))
+# The site's address, for links in e-mails sent outside a request (governance reminders).
+CONVERGE_BASE_URL = os.environ.get("CONVERGE_BASE_URL", "")
 
 # --- E-mail: the console by default, SMTP when EMAIL_HOST is set --------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from converge.api.api import api
 from converge.core import views
+from converge.governance import views as governance_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -47,6 +48,7 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", views.invitation_open, name="invitation_open"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("calendar/<str:token>.ics", governance_views.calendar_feed, name="calendar_feed"),
     path("w/", views.workspace_list, name="workspace_list"),
     path("w/new/", views.workspace_create, name="workspace_create"),
     path("w/<slug:slug>/", include("converge.core.urls")),

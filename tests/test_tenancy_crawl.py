@@ -44,6 +44,7 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "api:api-root",
+    "calendar_feed",  # a secret token is the key; a wrong one is 404
 }
 
 
@@ -128,8 +129,13 @@ def victim(world: World) -> dict[str, str]:
         kind="crisis",
         channel=channel,
     )
+    from tests.governance.builders import build_governance
+
+    governance = build_governance(world, MARKER)
+    governance.pop("feed_token")
     return {
         **strategy,
+        **governance,
         "annotation": str(note.uuid),
         "metric": str(metric.uuid),
         "key": metric.key,

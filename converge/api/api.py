@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from converge.api.core import router as core_router
+from converge.api.governance import router as governance_router
 from converge.api.measurement import router as measurement_router
 from converge.api.strategy import router as strategy_router
 from converge.core import services
@@ -87,3 +88,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", core_router)
 api.add_router("/", strategy_router)
 api.add_router("/", measurement_router)
+api.add_router("/", governance_router)

@@ -294,4 +294,8 @@ def build_demo() -> Workspace:
     from converge.strategy.demo import connect_kpis_to_figures
 
     connect_kpis_to_figures(workspace, users["lead@nordvik.example"])
+
+    from converge.governance.demo import build_governance_demo
+
+    build_governance_demo(workspace, users["lead@nordvik.example"])
     return workspace

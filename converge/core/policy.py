@@ -35,6 +35,7 @@ class Action(StrEnum):
     MANAGE_GRANTS = "manage_grants"
     VIEW_AUDIT = "view_audit"
     USE_API = "use_api"
+    MANAGE_GOVERNANCE = "manage_governance"  # committees, meetings, reviews (leads, owners)
 
 
 ALL_CAPABILITIES: frozenset[str] = frozenset(c.value for c in Capability)

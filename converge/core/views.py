@@ -651,13 +651,6 @@ def token_revoke(request: WorkspaceRequest, token: str) -> HttpResponse:
 # --- Areas still to come ------------------------------------------------------------------
 
 AREAS: dict[str, tuple[Any, Any]] = {
-    "governance": (
-        gettext_lazy("Governance"),
-        gettext_lazy(
-            "The operating model, committees and meetings with agenda packs, decisions and "
-            "actions, RACI, policies with acknowledgements, training and education."
-        ),
-    ),
     "maturity": (
         gettext_lazy("Maturity"),
         gettext_lazy(

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from converge.core.models import Membership
+from converge.governance.models import Committee, Review
 from converge.measurement.models import Channel
 from converge.strategy.models import Kpi, SocialObjective
 from tests.browser.conftest import screenshot
@@ -24,7 +25,14 @@ PAGES = [
     ("audit", "/w/nordvik/audit/"),
     ("tokens", "/w/nordvik/tokens/"),
     ("settings", "/w/nordvik/settings/"),
-    ("governance-pending", "/w/nordvik/governance/"),
+    ("governance", "/w/nordvik/governance/"),
+    ("governance-committees", "/w/nordvik/governance/committees/"),
+    ("governance-committee-new", "/w/nordvik/governance/committees/new/"),
+    ("governance-decisions", "/w/nordvik/governance/decisions/"),
+    ("governance-actions", "/w/nordvik/governance/actions/"),
+    ("governance-my-actions", "/w/nordvik/governance/actions/mine/"),
+    ("governance-calendar", "/w/nordvik/governance/calendar/"),
+    ("governance-reviews", "/w/nordvik/governance/reviews/"),
     ("measurement", "/w/nordvik/measurement/"),
     ("measurement-dashboard", "/w/nordvik/measurement/dashboard/"),
     ("measurement-imports", "/w/nordvik/measurement/imports/"),
@@ -50,6 +58,10 @@ def test_every_page_renders_on_a_laptop_and_a_phone(live_server, transactional_d
     objective = SocialObjective.objects.filter(kpis__isnull=False).first()
     kpi = Kpi.objects.first()
     channel = Channel.objects.get(platform="instagram")
+    committee = Committee.objects.get(name="Social media steering committee")
+    held = committee.meetings.filter(status="held").order_by("-occurrence")[0]
+    upcoming = committee.meetings.filter(status="scheduled").order_by("occurrence")[0]
+    review = Review.objects.get()
     assert objective is not None and kpi is not None
     pages = [
         *PAGES,
@@ -62,6 +74,10 @@ def test_every_page_renders_on_a_laptop_and_a_phone(live_server, transactional_d
             f"/w/nordvik/measurement/dashboard/?department={objective.departments.first().slug}",
         ),
         ("measurement-channel", f"/w/nordvik/measurement/channels/{channel.uuid}/"),
+        ("governance-committee", f"/w/nordvik/governance/committees/{committee.uuid}/"),
+        ("governance-meeting-held", f"/w/nordvik/governance/meetings/{held.uuid}/"),
+        ("governance-meeting-next", f"/w/nordvik/governance/meetings/{upcoming.uuid}/"),
+        ("governance-review", f"/w/nordvik/governance/reviews/{review.uuid}/"),
     ]
     for device, viewport in [("laptop", (1280, 800)), ("phone", (390, 844))]:
         context = browser.new_context(
