@@ -35,6 +35,7 @@ class Action(StrEnum):
     MANAGE_GRANTS = "manage_grants"
     VIEW_AUDIT = "view_audit"
     USE_API = "use_api"
+    MANAGE_OPERATING_MODEL = "manage_operating_model"
 
 
 ALL_CAPABILITIES: frozenset[str] = frozenset(c.value for c in Capability)
