@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from converge.core import services
 from converge.core.models import Membership
 from tests.conftest import World
+from tests.operating.builders import build_operating
 from tests.strategy.builders import build_strategy
 
 MARKER = "Tenancy-Secret-Aim-7f3a"
@@ -128,8 +129,10 @@ def victim(world: World) -> dict[str, str]:
         kind="crisis",
         channel=channel,
     )
+    operating = build_operating(world, MARKER)
     return {
         **strategy,
+        **operating,
         "annotation": str(note.uuid),
         "metric": str(metric.uuid),
         "key": metric.key,

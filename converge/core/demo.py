@@ -294,4 +294,8 @@ def build_demo() -> Workspace:
     from converge.strategy.demo import connect_kpis_to_figures
 
     connect_kpis_to_figures(workspace, users["lead@nordvik.example"])
+
+    from converge.operating.demo import build_operating_demo
+
+    build_operating_demo(workspace, users["lead@nordvik.example"])
     return workspace
