@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 
 from converge.api.core import router as core_router
 from converge.api.measurement import router as measurement_router
+from converge.api.operating import router as operating_router
 from converge.api.strategy import router as strategy_router
 from converge.core import services
 from converge.core.errors import ConvergeError
@@ -87,3 +88,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", core_router)
 api.add_router("/", strategy_router)
 api.add_router("/", measurement_router)
+api.add_router("/", operating_router)
