@@ -5,7 +5,7 @@ reminder e-mail per person and version, however often the reminders run."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC
 
 import pytest
 import time_machine
@@ -20,7 +20,7 @@ from converge.operating.models import Acknowledgement, PolicyReminder
 from tests.conftest import World
 from tests.factories import DepartmentFactory
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=tz.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
