@@ -4,8 +4,7 @@ reminder e-mail per person and version, however often the reminders run."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
