@@ -354,7 +354,9 @@ def build_operating_demo(workspace: Workspace, actor: User) -> None:
                 notes=notes,
             )
 
-    channels = {c.platform: c for c in Channel.objects.filter(workspace=workspace)}
+    channels: dict[str, Channel] = {}
+    for channel in Channel.objects.filter(workspace=workspace).order_by("created_at", "pk"):
+        channels.setdefault(channel.platform, channel)
     policy_title = "Social media policy for employees"
     if not PolicyDocument.objects.filter(workspace=workspace, title=policy_title).exists():
         v1 = services.policy_create(
