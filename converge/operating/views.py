@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from converge.core import exports
@@ -51,6 +52,15 @@ from converge.operating.models import (
 from converge.strategy.views import _inline_post
 
 MANAGE = Action.MANAGE_OPERATING_MODEL
+
+# The short forms in the RACI grid's cells (a first letter is ambiguous in Swedish).
+ROLE_LETTERS = {
+    "decides": pgettext_lazy("RACI abbreviation of Decides", "D"),
+    "executes": pgettext_lazy("RACI abbreviation of Executes", "E"),
+    "pays": pgettext_lazy("RACI abbreviation of Pays", "P"),
+    "consulted": pgettext_lazy("RACI abbreviation of Consulted", "C"),
+    "informed": pgettext_lazy("RACI abbreviation of Informed", "I"),
+}
 
 
 def _posted(request: WorkspaceRequest) -> Any:
@@ -212,7 +222,7 @@ def raci_matrix(request: WorkspaceRequest) -> HttpResponse:
         "operating/raci.html",
         {
             "matrix": matrix,
-            "roles": [(r, RaciRole(r).label, RaciRole(r).label[0]) for r in raci.ROLES],
+            "roles": [(r, RaciRole(r).label, ROLE_LETTERS[r]) for r in raci.ROLES],
             "gaps": [describe_gap(g) for g in matrix.gaps],
             "errors": errors,
             "posted": request.POST if errors else None,

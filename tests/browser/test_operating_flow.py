@@ -62,7 +62,9 @@ def test_a_lead_publishes_a_policy_version_and_a_member_acknowledges_it(
     page.get_by_role("link", name="Social media policy for employees").click()
     page.get_by_role("link", name="Publish a new version").click()
     body = page.get_by_label("Text")
-    body.fill(body.input_value() + "\n## Live video\nAsk the Community Manager before going live.\n")
+    body.fill(
+        body.input_value() + "\n## Live video\nAsk the Community Manager before going live.\n"
+    )
     page.get_by_label("What changed").fill("Live video")
     page.get_by_role("button", name="Publish").click()
     page.get_by_text("Version 3 published.").wait_for()
