@@ -586,6 +586,48 @@ def policy_publish(
     return version
 
 
+def not_yet_asked(version: PolicyVersion) -> list[Membership]:
+    """People the version applies to today who were not asked (they joined later)."""
+    people = applicable_members(
+        version.workspace,
+        everyone=version.applies_to_everyone,
+        departments=list(version.departments.all()),
+    )
+    asked = set(version.acknowledgements.values_list("membership_id", flat=True))
+    return [m for m in people if m.pk not in asked]
+
+
+@transaction.atomic
+def policy_ask_newcomers(
+    *, actor: User, document: PolicyDocument, now: datetime | None = None
+) -> int:
+    """Ask those who joined (or joined a department it applies to) since the current version
+    was published to acknowledge it too. Returns how many were asked."""
+    require_manager(actor, document.workspace)
+    version = current_version(document)
+    if version is None:
+        return 0
+    people = not_yet_asked(version)
+    at = now or timezone.now()
+    Acknowledgement.objects.bulk_create(
+        [
+            Acknowledgement(
+                workspace=document.workspace, version=version, membership=m, requested_at=at
+            )
+            for m in people
+        ]
+    )
+    if people:
+        audit.record(
+            workspace=document.workspace,
+            actor=actor,
+            action="policy.ask",
+            obj=version,
+            changes={"asked": [None, sorted(str(m.user) for m in people)]},
+        )
+    return len(people)
+
+
 @transaction.atomic
 def policy_acknowledge(
     *, actor: User, document: PolicyDocument, now: datetime | None = None

@@ -44,6 +44,7 @@ urlpatterns = [
         views.policy_acknowledge,
         name="policy_acknowledge",
     ),
+    path("policies/<uuid:document>/ask/", views.policy_ask, name="policy_ask"),
     path("policies/<uuid:document>/diff/", views.policy_diff, name="policy_diff"),
     path(
         "policies/<uuid:document>/versions/<int:version>/",

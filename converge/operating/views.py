@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from converge.core import exports
@@ -428,8 +428,26 @@ def policy_detail(request: WorkspaceRequest, document: str) -> HttpResponse:
             "status": selectors.ack_status(current) if current else None,
             "mine": selectors.my_acknowledgement(current, request.membership),
             "can_edit": _can(request),
+            "newcomers": services.not_yet_asked(current) if current and _can(request) else [],
         },
     )
+
+
+@workspace_view(MANAGE)
+@require_POST
+def policy_ask(request: WorkspaceRequest, document: str) -> HttpResponse:
+    doc = _document(request, document)
+    asked = services.policy_ask_newcomers(actor=request.user, document=doc)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s person asked to acknowledge it.",
+            "%(count)s people asked to acknowledge it.",
+            asked,
+        )
+        % {"count": asked},
+    )
+    return redirect(_url(request, "policy_detail", doc.uuid))
 
 
 @workspace_view()

@@ -80,6 +80,7 @@ def test_a_member_may_not_edit_anything(world: World, built: dict[str, str], sig
         (f"executives/{built['executive']}/touchpoints/", {"day": "2026-01-01", "kind": "other"}),
         ("policies/new/", {"title": "X"}),
         (f"policies/{built['document']}/publish/", {"body": "X"}),
+        (f"policies/{built['document']}/ask/", {}),
         ("training/", {"title": "X", "kind": "other"}),
         (f"training/{built['training']}/sessions/", {"day": "2026-01-01"}),
         ("practices/", {"title": "X"}),
@@ -223,3 +224,17 @@ def test_a_lead_records_an_executive_a_touchpoint_a_training_session_and_a_log_e
     )
     assert PracticeEntry.objects.filter(title="Bluesky").exists()
     assert [e.title for e in selectors.practices(world.workspace, "BLUESKY")] == ["Bluesky"]
+
+
+def test_the_lead_asks_newcomers_from_the_policy_page(
+    world: World, built: dict[str, str], signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import MembershipFactory, UserFactory
+
+    MembershipFactory(workspace=world.workspace, user=UserFactory(), role="member")
+    client = signed_in(world.lead)
+    page = client.get(f"{BASE}/policies/{built['document']}/").content.decode()
+    assert "1 person it applies to joined after it was published" in page
+    response = client.post(f"{BASE}/policies/{built['document']}/ask/", follow=True)
+    assert "1 person asked to acknowledge it." in response.content.decode()
+    assert 'data-testid="newcomers"' not in response.content.decode()

@@ -235,3 +235,17 @@ def test_a_person_in_two_departments_counts_in_both(world: World) -> None:
         ("Customer Service", 100),
         ("Sales", 100),
     }
+
+
+def test_people_who_join_later_are_asked_when_the_lead_says_so(world: World) -> None:
+    from tests.factories import MembershipFactory, UserFactory
+
+    version = publish_policy(world, applies_to_everyone=False, departments=[world.department])
+    newcomer = MembershipFactory(workspace=world.workspace, user=UserFactory(), role="member")
+    world.department.members.add(newcomer)
+    assert services.not_yet_asked(version) == [newcomer]
+    assert services.policy_ask_newcomers(actor=world.lead, document=version.document) == 1
+    assert services.policy_ask_newcomers(actor=world.lead, document=version.document) == 0
+    assert [a.version for a in selectors.waiting_for(newcomer)] == [version]
+    with pytest.raises(NotPermitted):
+        services.policy_ask_newcomers(actor=world.member, document=version.document)

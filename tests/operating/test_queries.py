@@ -43,9 +43,7 @@ def grow(world: World, n: int) -> None:
         )
 
 
-def test_the_pages_take_as_many_queries_for_many_rows_as_for_few(
-    world: World, signed_in
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_pages_take_as_many_queries_for_many_rows_as_for_few(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     build_operating(world)
     client = signed_in(world.lead)
     grow(world, 1)
