@@ -155,6 +155,17 @@ class PolicyForm(AudienceMixin):
     ]
 
 
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    channel = forms.ModelChoiceField(
+        label=_("Channel"),
+        queryset=Channel.objects.none(),
+        required=False,
+        help_text=_("For a channel's playbook."),
+    )
+
+
 class PublishForm(AudienceMixin):
     body = forms.CharField(
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}), help_text=MARKDOWN_HELP

@@ -44,6 +44,7 @@ urlpatterns = [
         views.policy_acknowledge,
         name="policy_acknowledge",
     ),
+    path("policies/<uuid:document>/edit/", views.policy_edit, name="policy_edit"),
     path("policies/<uuid:document>/ask/", views.policy_ask, name="policy_ask"),
     path("policies/<uuid:document>/diff/", views.policy_diff, name="policy_diff"),
     path(

@@ -28,6 +28,7 @@ from converge.operating import documents, raci, selectors, services
 from converge.operating.forms import (
     ActivityForm,
     CompletionForm,
+    DocumentForm,
     ExecutiveForm,
     OperatingModelForm,
     PolicyForm,
@@ -429,6 +430,33 @@ def policy_detail(request: WorkspaceRequest, document: str) -> HttpResponse:
             "mine": selectors.my_acknowledgement(current, request.membership),
             "can_edit": _can(request),
             "newcomers": services.not_yet_asked(current) if current and _can(request) else [],
+        },
+    )
+
+
+@workspace_view(MANAGE)
+def policy_edit(request: WorkspaceRequest, document: str) -> HttpResponse:
+    doc = _document(request, document)
+    form = DocumentForm(
+        _posted(request), initial={"title": doc.title, "kind": doc.kind, "channel": doc.channel}
+    )
+    _channels(form, request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_update(actor=request.user, document=doc, **form.cleaned_data)
+        except ConvergeError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_url(request, "policy_detail", doc.uuid))
+    return render(
+        request,
+        "operating/form.html",
+        {
+            "form": form,
+            "title": _("Rename or reclassify “%(title)s”") % {"title": doc.title},
+            "cancel": _url(request, "policy_detail", doc.uuid),
+            "button": _("Save"),
         },
     )
 

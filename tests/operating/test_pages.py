@@ -238,3 +238,18 @@ def test_the_lead_asks_newcomers_from_the_policy_page(
     response = client.post(f"{BASE}/policies/{built['document']}/ask/", follow=True)
     assert "1 person asked to acknowledge it." in response.content.decode()
     assert 'data-testid="newcomers"' not in response.content.decode()
+
+
+def test_a_lead_renames_a_document_without_a_new_version(
+    world: World, built: dict[str, str], signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    from converge.operating.models import PolicyDocument
+
+    client = signed_in(world.lead)
+    url = f"{BASE}/policies/{built['document']}/edit/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"title": "Employee social media policy", "kind": "policy"})
+    assert response.status_code == 302
+    doc = PolicyDocument.objects.get(uuid=built["document"])
+    assert doc.title == "Employee social media policy" and doc.versions.count() == 1
+    assert signed_in(world.member).post(url, {"title": "X", "kind": "policy"}).status_code == 403
