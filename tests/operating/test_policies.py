@@ -249,3 +249,21 @@ def test_people_who_join_later_are_asked_when_the_lead_says_so(world: World) -> 
     assert [a.version for a in selectors.waiting_for(newcomer)] == [version]
     with pytest.raises(NotPermitted):
         services.policy_ask_newcomers(actor=world.member, document=version.document)
+
+
+def test_the_reminder_speaks_the_workspaces_language_and_links_to_the_document(
+    world: World,
+) -> None:
+    world.workspace.default_language = "sv"
+    world.workspace.save()
+    version = publish_policy(world, applies_to_everyone=False, departments=[world.department])
+    with time_machine.travel(T0 + timedelta(days=8)):
+        call_command(
+            "converge_policy_reminders", "--days", "7", "--base-url", "https://converge.example"
+        )
+    [sent] = mail.outbox
+    assert sent.subject == "Vänligen bekräfta: Social media policy (version 1)"
+    assert f"https://converge.example/w/acme/governance/policies/{version.document.uuid}/" in (
+        sent.body
+    )
+    assert "Du har inte bekräftat den ännu." in sent.body
