@@ -649,3 +649,121 @@ def completion_list(request: HttpRequest, slug: str, training: UUID) -> list[Com
         )
         for c in selectors.completions(obj)
     ]
+
+
+# --- Operating model, executives and the best-practice log (read) ---------------------------
+
+
+class TeamMemberOut(Schema):
+    member: UUID
+    name: str
+    role: str
+    time_share: int
+
+
+class OperatingModelOut(Schema):
+    kind: str | None
+    summary: str
+    priorities: str
+    guidelines: str
+    processes: str
+    roles: str
+    team: list[TeamMemberOut]
+    team_size_warning: bool
+
+
+class TouchpointOut(Schema):
+    day: dt.date
+    kind: str
+    notes: str
+
+
+class ExecutiveOut(Schema):
+    uuid: UUID
+    member: UUID
+    name: str
+    title: str
+    is_sponsor: bool
+    engaged_in: str
+    since: dt.date | None
+    touchpoints: list[TouchpointOut]
+
+
+class PracticeOut(Schema):
+    uuid: UUID
+    day: dt.date
+    title: str
+    kind: str
+    text: str
+    tags: list[str]
+    shared_by: UUID | None
+
+
+@router.get(f"{BASE}/model", response=OperatingModelOut, summary="The operating model and team")
+def model_get(request: HttpRequest, slug: str) -> OperatingModelOut:
+    workspace, _m = _context(request, slug, READ)
+    model = selectors.operating_model(workspace)
+    team = list(selectors.team(workspace))
+    return OperatingModelOut(
+        kind=model.kind if model else None,
+        summary=model.summary if model else "",
+        priorities=model.priorities if model else "",
+        guidelines=model.guidelines if model else "",
+        processes=model.processes if model else "",
+        roles=model.roles if model else "",
+        team=[
+            TeamMemberOut(
+                member=t.membership.uuid,
+                name=str(t.membership.user),
+                role=t.role,
+                time_share=t.time_share,
+            )
+            for t in team
+        ],
+        team_size_warning=selectors.team_size_warning(model, len(team)),
+    )
+
+
+@router.get(
+    f"{BASE}/executives",
+    response=list[ExecutiveOut],
+    summary="The executive sponsor and engaged executives, with touchpoints",
+)
+def executive_list(request: HttpRequest, slug: str) -> list[ExecutiveOut]:
+    workspace, _m = _context(request, slug, READ)
+    return [
+        ExecutiveOut(
+            uuid=e.uuid,
+            member=e.membership.uuid,
+            name=str(e.membership.user),
+            title=e.title,
+            is_sponsor=e.is_sponsor,
+            engaged_in=e.engaged_in,
+            since=e.since,
+            touchpoints=[
+                TouchpointOut(day=t.day, kind=t.kind, notes=t.notes) for t in e.touchpoints.all()
+            ],
+        )
+        for e in selectors.executives(workspace)
+    ]
+
+
+@router.get(
+    f"{BASE}/practices",
+    response=list[PracticeOut],
+    summary="The best-practice log, newest first; q searches title, text and tags",
+)
+def practice_list(request: HttpRequest, slug: str, q: str = "") -> list[PracticeOut]:
+    workspace, _m = _context(request, slug, READ)
+    return [
+        PracticeOut(
+            uuid=p.uuid,
+            day=p.day,
+            title=p.title,
+            kind=p.kind,
+            text=p.text,
+            tags=p.tag_list,
+            shared_by=p.shared_by.uuid if p.shared_by else None,
+        )
+        for p in selectors.practices(workspace, q[:200])
+    ]

@@ -132,3 +132,15 @@ def test_another_workspaces_token_gets_404(world: World, built: dict[str, str]) 
     outsider = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert send(outsider, "get", "/raci").status_code == 404
     assert send(outsider, "get", f"/policies/{built['document']}/versions").status_code == 404
+
+
+def test_the_model_executives_and_log_are_read(world: World, built: dict[str, str]) -> None:
+    member = client_for(world, world.member)
+    model = send(member, "get", "/model").json()
+    assert model["kind"] == "hub_and_spoke"
+    assert [t["time_share"] for t in model["team"]] == [50]
+    assert model["team_size_warning"] is True
+    [sponsor] = send(member, "get", "/executives").json()
+    assert sponsor["is_sponsor"] and sponsor["touchpoints"][0]["kind"] == "briefing"
+    assert [p["title"] for p in send(member, "get", "/practices?q=THREADS").json()] == ["Threads"]
+    assert send(member, "get", "/practices?q=nothing-like-it").json() == []
