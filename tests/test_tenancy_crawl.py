@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from converge.core import services
 from converge.core.models import Membership
 from tests.conftest import World
+from tests.operating.builders import build_operating
 from tests.strategy.builders import build_strategy
 
 MARKER = "Tenancy-Secret-Aim-7f3a"
@@ -133,9 +134,11 @@ def victim(world: World) -> dict[str, str]:
 
     governance = build_governance(world, MARKER)
     governance.pop("feed_token")
+    operating = build_operating(world, MARKER)
     return {
         **strategy,
         **governance,
+        **operating,
         "annotation": str(note.uuid),
         "metric": str(metric.uuid),
         "key": metric.key,

@@ -298,4 +298,7 @@ def build_demo() -> Workspace:
     from converge.governance.demo import build_governance_demo
 
     build_governance_demo(workspace, users["lead@nordvik.example"])
+    from converge.operating.demo import build_operating_demo
+
+    build_operating_demo(workspace, users["lead@nordvik.example"])
     return workspace

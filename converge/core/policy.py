@@ -36,6 +36,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     USE_API = "use_api"
     MANAGE_GOVERNANCE = "manage_governance"  # committees, meetings, reviews (leads, owners)
+    MANAGE_OPERATING_MODEL = "manage_operating_model"
 
 
 ALL_CAPABILITIES: frozenset[str] = frozenset(c.value for c in Capability)

@@ -23,6 +23,7 @@ EXPECTED: dict[str, set[str]] = {
     Action.MANAGE_GRANTS: {O, L},
     Action.VIEW_AUDIT: {O, L},
     Action.MANAGE_GOVERNANCE: {O, L},
+    Action.MANAGE_OPERATING_MODEL: {O, L},
     Capability.WORK_CASES: {O, L},
     Capability.MANAGE_INFLUENCERS: {O, L},
     Capability.APPROVE_CONTENT: {O, L},
