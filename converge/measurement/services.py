@@ -491,20 +491,53 @@ def _stored_digests(channel_id: int, ids: list[str]) -> dict[str, str]:
     return found
 
 
+def _channel_digests(channel_id: int) -> dict[str, str]:
+    """Every stored post's digest of the channel, read in one pass (a server-side cursor on
+    PostgreSQL, so the rows stream instead of arriving all at once)."""
+    found: dict[str, str] = {}
+    table = Post._meta.db_table
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            f"SELECT external_id, digest FROM {table} WHERE channel_id = %s", [channel_id]
+        )
+        while rows := cursor.fetchmany(50_000):
+            found.update(rows)
+    return found
+
+
 class _PostClassifier:
     """New, changed or unchanged, for batches of staged posts, against the stored digests.
-    A post id repeated within a file never gets here: the importers reject the file."""
+    A post id repeated within a file never gets here: the importers reject the file.
+
+    A channel without posts (every first import) needs no lookups at all. Otherwise each batch
+    looks its ids up through the unique key — until the file has asked about a tenth of the
+    channel's posts (at least ``WHOLE_CHANNEL_AFTER``): then reading every digest of the
+    channel once is cheaper than the index lookups still to come (a re-import of a big
+    export)."""
+
+    WHOLE_CHANNEL_AFTER = 50_000
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.channel_id = plan.channel.pk if plan.channel is not None else 0
-        # A channel without posts (every first import) needs no lookups at all.
-        self.lookup = Post.objects.filter(channel_id=self.channel_id).exists()
+        posts = Post.objects.filter(channel_id=self.channel_id).count() if self.channel_id else 0
+        self.lookup = posts > 0
+        self.switch_at = max(self.WHOLE_CHANNEL_AFTER, posts // 10)
+        self.asked = 0
+        self.whole: dict[str, str] | None = None
+
+    def _stored(self, ids: list[str]) -> dict[str, str]:
+        if not self.lookup:
+            return {}
+        self.asked += len(ids)
+        if self.whole is None and self.asked > self.switch_at:
+            self.whole = _channel_digests(self.channel_id)
+        return self.whole if self.whole is not None else _stored_digests(self.channel_id, ids)
 
     def __call__(self, batch: pa.RecordBatch) -> list[str]:
         """Each row's kind."""
         ids = batch.column("external_id").to_pylist()
-        stored = _stored_digests(self.channel_id, ids) if self.lookup else {}
+        stored = self._stored(ids)
         if stored:
             get = stored.get
             digests = batch.column("digest").to_pylist()

@@ -67,6 +67,34 @@ def test_a_changed_post_is_replaced_and_its_rollback_restores_it(
     assert (again.new, again.changed, again.unchanged) == (0, 0, first.new)
 
 
+def test_a_re_import_asking_about_much_of_a_channel_reads_its_digests_in_one_pass(
+    world: World, channel: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    original = FILE.read_bytes()
+    first = services.import_commit(actor=world.lead, record=check(world, original)[0])
+    target = rows()[3]
+    edited = original.replace(f'"{target["impressions"]}"'.encode(), b'"12345.0"', 1)
+    counted = (0, 1, first.new - 1)
+    with CaptureQueriesContext(connection) as lookups:
+        record, _plan = check(world, edited)
+    assert (record.new, record.changed, record.unchanged) == counted
+    monkeypatch.setattr(services._PostClassifier, "WHOLE_CHANNEL_AFTER", 1)
+    with CaptureQueriesContext(connection) as whole:
+        record, plan = check(world, edited)
+    assert (record.new, record.changed, record.unchanged) == counted
+    assert [o.what for o in plan.outcomes if o.kind == "changed"] == [f"post {target['Tweet id']}"]
+
+    def by_id(queries: CaptureQueriesContext) -> int:
+        return sum(
+            "external_id = ANY" in q["sql"] or "external_id IN (" in q["sql"] for q in queries
+        )
+
+    assert by_id(lookups) >= 1 and by_id(whole) == 0  # the ids were not looked up one by one
+
+
 def test_a_row_the_stream_cannot_take_is_read_by_the_row_importer_and_rejected(
     world: World, channel: Channel
 ) -> None:
