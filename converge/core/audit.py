@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
+from converge.core.errors import ConvergeError
 from converge.core.models import AuditEntry, User, Workspace
 
 Snapshot = dict[str, Any]
+M = TypeVar("M", bound=models.Model)
 
 
 def _plain(value: Any) -> Any:
@@ -58,3 +61,52 @@ def record(
         object_repr=object_repr[:200],
         changes=dict(changes or {}),
     )
+
+
+def snapshot_with(obj: models.Model, fields: Iterable[str], m2m: Iterable[str]) -> Snapshot:
+    """``snapshot`` plus the many-to-many fields, each as the sorted names of its items."""
+    data = snapshot(obj, fields)
+    if obj.pk:
+        for name in m2m:
+            data[name] = sorted(str(o) for o in getattr(obj, name).all())
+    return data
+
+
+def save_audited(
+    *,
+    actor: User,
+    obj: M,
+    values: Mapping[str, Any],
+    m2m: Mapping[str, Iterable[Any]] | None = None,
+    kind: str,
+    skip_unchanged: bool = False,
+) -> M:
+    """Set ``values`` and ``m2m`` on a workspace's ``obj``, save it, and audit old → new as
+    ``<kind>.create`` or ``<kind>.update``. A clash with a unique name or title is a 409 on
+    the first field. With ``skip_unchanged``, an update that changes nothing writes nothing."""
+    m2m = dict(m2m or {})
+    creating = obj.pk is None
+    before = {} if creating else snapshot_with(obj, values.keys(), m2m.keys())
+    for name, value in values.items():
+        setattr(obj, name, value)
+    if skip_unchanged and not creating and not m2m and diff(before, snapshot(obj, values)) == {}:
+        return obj
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ConvergeError(
+            _("Another item already has this name or title."), field=next(iter(values)), status=409
+        ) from exc
+    for name, items in m2m.items():
+        getattr(obj, name).set(list(items))
+    changes = diff(before, snapshot_with(obj, values.keys(), m2m.keys()))
+    if changes or creating:
+        record(
+            workspace=obj.workspace,  # type: ignore[attr-defined]
+            actor=actor,
+            action=f"{kind}.{'create' if creating else 'update'}",
+            obj=obj,
+            changes=changes,
+        )
+    return obj

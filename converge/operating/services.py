@@ -91,14 +91,6 @@ def _choice(value: str, choices: type[models.TextChoices], field: str) -> str:
     return value
 
 
-def _snapshot(obj: models.Model, fields: Iterable[str], m2m: Iterable[str]) -> audit.Snapshot:
-    data = audit.snapshot(obj, fields)
-    if obj.pk:
-        for name in m2m:
-            data[name] = sorted(str(o) for o in getattr(obj, name).all())
-    return data
-
-
 def _save(
     *,
     actor: User,
@@ -107,33 +99,10 @@ def _save(
     m2m: Mapping[str, Iterable[Any]] | None = None,
     kind: str,
 ) -> M:
-    """Set ``values`` and ``m2m`` on ``obj``; save and audit old → new only when it changed."""
-    m2m = dict(m2m or {})
-    creating = obj.pk is None
-    before = {} if creating else _snapshot(obj, values.keys(), m2m.keys())
-    for name, value in values.items():
-        setattr(obj, name, value)
-    if not creating and audit.diff(before, _snapshot(obj, values.keys(), ())) == {} and not m2m:
-        return obj
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        raise ConvergeError(
-            _("Another item already has this name or title."), field=next(iter(values)), status=409
-        ) from exc
-    for name, items in m2m.items():
-        getattr(obj, name).set(list(items))
-    changes = audit.diff(before, _snapshot(obj, values.keys(), m2m.keys()))
-    if changes or creating:
-        audit.record(
-            workspace=obj.workspace,  # type: ignore[attr-defined]
-            actor=actor,
-            action=f"{kind}.{'create' if creating else 'update'}",
-            obj=obj,
-            changes=changes,
-        )
-    return obj
+    """Save and audit (``audit.save_audited``); an update that changes nothing writes nothing."""
+    return audit.save_audited(
+        actor=actor, obj=obj, values=values, m2m=m2m, kind=kind, skip_unchanged=True
+    )
 
 
 def _delete(*, actor: User, obj: Any, kind: str) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.files import File
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -76,14 +76,6 @@ def _same_workspace(workspace: Workspace, objects: Iterable[Any], field: str) ->
     return items
 
 
-def _snapshot(obj: models.Model, fields: Iterable[str], m2m: Iterable[str]) -> audit.Snapshot:
-    data = audit.snapshot(obj, fields)
-    if obj.pk:
-        for name in m2m:
-            data[name] = sorted(str(o) for o in getattr(obj, name).all())
-    return data
-
-
 def _save(
     *,
     actor: User,
@@ -92,30 +84,8 @@ def _save(
     m2m: Mapping[str, Iterable[Any]] | None = None,
     kind: str,
 ) -> M:
-    """Set ``values`` and ``m2m`` on ``obj``, save, and audit old → new."""
-    m2m = dict(m2m or {})
-    creating = obj.pk is None
-    before = {} if creating else _snapshot(obj, values.keys(), m2m.keys())
-    for name, value in values.items():
-        setattr(obj, name, value)
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        raise ConvergeError(
-            _("Another item already has this name or title."), field=next(iter(values)), status=409
-        ) from exc
-    for name, items in m2m.items():
-        getattr(obj, name).set(list(items))
-    changes = audit.diff(before, _snapshot(obj, values.keys(), m2m.keys()))
-    if changes or creating:
-        audit.record(
-            workspace=obj.workspace,  # type: ignore[attr-defined]
-            actor=actor,
-            action=f"{kind}.{'create' if creating else 'update'}",
-            obj=obj,
-            changes=changes,
-        )
+    """Save and audit (``audit.save_audited``), then record the alignment it may change."""
+    obj = audit.save_audited(actor=actor, obj=obj, values=values, m2m=m2m, kind=kind)
     alignment_record(workspace=obj.workspace)  # type: ignore[attr-defined]
     return obj
 
