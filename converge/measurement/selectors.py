@@ -283,6 +283,18 @@ def _channel_ref(row: dict[str, Any]) -> ChannelRef:
 CHANNEL_FIELDS = ("channel_id", "channel__uuid", "channel__platform", "channel__handle")
 
 
+def channel_refs(ids: set[int | None]) -> dict[int | None, ChannelRef]:
+    """The channels of these ids by id (``None``: the figures without a channel): one query."""
+    refs: dict[int | None, ChannelRef] = {}
+    if None in ids:
+        refs[None] = _channel_ref(dict.fromkeys(CHANNEL_FIELDS))
+    wanted = sorted(i for i in ids if i is not None)
+    if wanted:
+        for row in Channel.objects.filter(pk__in=wanted).values("pk", "uuid", "platform", "handle"):
+            refs[row["pk"]] = ChannelRef(row["pk"], row["uuid"], row["platform"], row["handle"])
+    return refs
+
+
 Channels = frozenset[int] | None  # chosen channels, or None for every channel (and none)
 
 
@@ -340,20 +352,23 @@ def metric_comparison(
             target = out.current if name == "cur" else out.previous
             target[channel] = Parts(row["value"])
         return out
-    found = (
-        rows.values(*CHANNEL_FIELDS, "metric")
+    # Grouped by the channel's id alone, counting values (not ids): PostgreSQL then reads
+    # only the covering index; the channels' names come after, in one small query.
+    found = list(
+        rows.values("channel_id", "metric")
         .annotate(
             cur=Sum("value", filter=current.q()),
             prev=Sum("value", filter=previous.q()),
-            cur_n=Count("id", filter=current.q()),
-            prev_n=Count("id", filter=previous.q()),
+            cur_n=Count("value", filter=current.q()),
+            prev_n=Count("value", filter=previous.q()),
         )
         .order_by()
     )
+    refs = channel_refs({row["channel_id"] for row in found})
     zero = Decimal(0)
     for row in found:
         channel = row["channel_id"]
-        out.channels[channel] = _channel_ref(row)
+        out.channels[channel] = refs[channel]
         for target, total, count in (
             (out.current, row["cur"], row["cur_n"]),
             (out.previous, row["prev"], row["prev_n"]),
@@ -442,7 +457,7 @@ def metric_row_totals(rows: QuerySet[Observation]) -> dict[str, tuple[Decimal, i
         row["metric"]: (row["total"], row["n"])
         for row in rows.order_by()
         .values("metric")
-        .annotate(total=Sum("value"), n=Count("id"))
+        .annotate(total=Sum("value"), n=Count("value"))
         .order_by()
     }
 
@@ -643,6 +658,17 @@ def _as_decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def _from_days(firsts: dict[str, date]) -> Q:
+    """Each metric from its own first day: one condition per distinct first day."""
+    by_day: dict[date, list[str]] = {}
+    for key, first in firsts.items():
+        by_day.setdefault(first, []).append(key)
+    where = Q()
+    for first, keys in sorted(by_day.items()):
+        where |= Q(metric__in=sorted(keys), day__gte=first)
+    return where
+
+
 def kpi_progress(
     workspace: Workspace,
     kpis: Sequence[Kpi],
@@ -673,11 +699,18 @@ def kpi_progress(
     ):
         scopes.setdefault(kpi_id, set()).add(channel_id)
     plans = []
-    combined: set[str] = set()  # every channel added up: read from the daily totals
-    every_channel: set[str] = set()  # read per channel, for every channel
-    chosen_keys: set[str] = set()  # read per channel, for the chosen channels only
+    # Each stored metric is read from the first day any KPI needing it looks at, in one of
+    # three ways: every channel added up (from the daily totals), per channel for every
+    # channel (last values), or per channel for the chosen channels only.
+    combined: dict[str, date] = {}
+    every_channel: dict[str, date] = {}
+    chosen_keys: dict[str, date] = {}
     chosen_channels: set[int] = set()
-    start = as_of
+
+    def need(keys: set[str], into: dict[str, date], first: date) -> None:
+        for key in keys:
+            into[key] = min(into.get(key, first), first)
+
     for kpi in kpis:
         metric = index.get(kpi.metric_key)
         window = kpi_window(kpi, metric)
@@ -687,36 +720,36 @@ def kpi_progress(
         chosen = scopes.get(kpi.pk)
         scope = frozenset(chosen) if chosen else None
         if metric is not None:
-            summed, separate = progress.needs(metric, index, scope)
-            combined |= summed
-            if scope is None:
-                every_channel |= separate
-            else:
-                chosen_keys |= separate
-                chosen_channels |= scope
             earliest = min(since, progress.add_years(as_of, -1), compare_to or as_of)
-            start = min(start, progress.window_start(window, earliest))
+            first = progress.window_start(window, earliest)
+            summed, separate = progress.needs(metric, index, scope)
+            need(summed, combined, first)
+            if scope is None:
+                need(separate, every_channel, first)
+            else:
+                need(separate, chosen_keys, first)
+                chosen_channels |= scope
         plans.append((kpi, metric, window, scope, since))
+    for key in set(chosen_keys) & set(every_channel):
+        every_channel[key] = min(every_channel[key], chosen_keys.pop(key))
     rows: list[progress.Row] = []
     if combined:
         # Every channel's figures added up per day, as the daily totals keep them: one row per
         # metric and day.
         rows += _rows(
-            DailyTotal.objects.filter(
-                workspace=workspace, metric__in=sorted(combined), day__gte=start, day__lte=as_of
-            )
-            .order_by("metric", "day")
+            DailyTotal.objects.filter(_from_days(combined), workspace=workspace, day__lte=as_of)
+            .order_by()
             .values_list("metric", "day", "total", "figures"),
             combined=True,
         )
-    wanted = Q(metric__in=sorted(every_channel)) if every_channel else Q()
+    wanted = _from_days(every_channel) if every_channel else Q()
     if chosen_keys:
-        wanted |= Q(metric__in=sorted(chosen_keys - every_channel), channel_id__in=chosen_channels)
+        wanted |= _from_days(chosen_keys) & Q(channel_id__in=sorted(chosen_channels))
     if wanted:
         # One figure per channel, metric and day is all there is (the observations' unique
         # key), so no GROUP BY and no ORDER BY: ``progress.Figures`` sorts each series.
         rows += _rows(
-            Observation.objects.filter(wanted, workspace=workspace, day__gte=start, day__lte=as_of)
+            Observation.objects.filter(wanted, workspace=workspace, day__lte=as_of)
             .order_by()
             .values_list("metric", "channel_id", "day", "value"),
             combined=False,

@@ -199,7 +199,7 @@ def daily_totals_refresh(*, workspace: Workspace, spans: Spans | None = None) ->
         totals, source = totals.filter(where), source.filter(where)
     grouped = (
         source.values("metric", "day")
-        .annotate(total=Sum("value"), figures=Count("id"))
+        .annotate(total=Sum("value"), figures=Count("value"))
         .order_by()
         .values_list("metric", "day", "total", "figures")
     )

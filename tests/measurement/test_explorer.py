@@ -270,7 +270,7 @@ def test_the_explorer_asks_the_same_few_queries_whatever_the_number_of_channels(
     few = queries()
     for i in range(2, 8):
         add_channel(i)
-    assert queries() == few <= 14
+    assert queries() == few <= 15
 
 
 def test_the_why_of_a_sum_names_the_channel_and_the_posts_that_carried_it(
