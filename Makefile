@@ -50,10 +50,12 @@ check: lint typecheck
 bench: install
 	DEBUG=1 $(PY) bench/run.py
 	$(PY) bench/imports.py --rows 1000000
+	$(PY) bench/dashboards.py
 
 bench-smoke: install
 	DEBUG=1 $(PY) bench/run.py --smoke
 	$(PY) bench/imports.py --rows 20000
+	$(PY) bench/dashboards.py --years 1 --channels 5 --posts 10000 --repeat 5
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache
