@@ -13,8 +13,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
+from converge.core import exports
 from converge.core.models import Workspace
 from converge.measurement import charts, selectors
 from converge.measurement.catalogue import MetricDef
@@ -344,3 +345,34 @@ def channel_part(
         "period %(after)s."
     ) % {"rate": rate, "base": base, "before": previous, "after": current}
     return ChannelPart(change=change, before=why.before, after=why.after, formula=text)
+
+
+def table(data: Explorer) -> exports.Table:
+    """The per-channel table with the parts of the change, for a download."""
+    return exports.Table(
+        columns=[
+            _("Channel"),
+            _("Before (%(period)s)") % {"period": data.previous},
+            _("After (%(period)s)") % {"period": data.current},
+            pgettext("difference between periods", "Change"),
+            _("Rate effect"),
+            _("Mix effect"),
+            _("Share of the change, percent"),
+        ],
+        rows=[
+            *(
+                (
+                    row.ref.label,
+                    row.before,
+                    row.after,
+                    row.change.effect if row.change else None,
+                    row.change.rate_effect if row.change and not data.why.additive else None,
+                    row.change.mix_effect if row.change and not data.why.additive else None,
+                    row.change.share if row.change else None,
+                )
+                for row in data.channels
+            ),
+            (_("Total"), data.before, data.after, data.change, None, None, None),
+        ],
+        title=data.metric.key,
+    )

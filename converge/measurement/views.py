@@ -875,36 +875,6 @@ def metric_detail(request: WorkspaceRequest, key: str) -> HttpResponse:
     )
 
 
-def _explorer_table(data: explorer.Explorer) -> exports.Table:
-    return exports.Table(
-        columns=[
-            _("Channel"),
-            _("Before (%(period)s)") % {"period": data.previous},
-            _("After (%(period)s)") % {"period": data.current},
-            pgettext("difference between periods", "Change"),
-            _("Rate effect"),
-            _("Mix effect"),
-            _("Share of the change, percent"),
-        ],
-        rows=[
-            *(
-                (
-                    row.ref.label,
-                    row.before,
-                    row.after,
-                    row.change.effect if row.change else None,
-                    row.change.rate_effect if row.change and not data.why.additive else None,
-                    row.change.mix_effect if row.change and not data.why.additive else None,
-                    row.change.share if row.change else None,
-                )
-                for row in data.channels
-            ),
-            (_("Total"), data.before, data.after, data.change, None, None, None),
-        ],
-        title=data.metric.key,
-    )
-
-
 @workspace_view()
 def metric_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpResponse:
     """The explorer's per-channel table with the parts of the change, as CSV or XLSX."""
@@ -919,7 +889,7 @@ def metric_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpResponse
     filename = (
         f"{ws.slug}-{metric.key}-{periods.current.start:%Y-%m-%d}-{periods.current.end:%Y-%m-%d}"
     )
-    return exports.response(_explorer_table(data), fmt, filename)
+    return exports.response(explorer.table(data), fmt, filename)
 
 
 @dataclass(frozen=True)

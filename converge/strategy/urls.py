@@ -24,6 +24,11 @@ urlpatterns = [
     path("kpis/new/", views.kpi_edit, name="strategy_kpi_new"),
     path("kpis/<uuid:kpi>/", views.kpi_detail, name="strategy_kpi"),
     path("kpis/<uuid:kpi>/edit/", views.kpi_edit, name="strategy_kpi_edit"),
+    path(
+        "kpis/<uuid:kpi>/comparison.<str:fmt>",
+        views.kpi_comparison_export,
+        name="strategy_kpi_comparison_export",
+    ),
     path("kpis/<uuid:kpi>/values/", views.kpi_value, name="strategy_kpi_value"),
     path("audiences/", views.audience_list, name="strategy_audiences"),
     path("audiences/new/", views.audience_edit, name="strategy_audience_new"),

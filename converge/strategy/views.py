@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from converge.core import exports
 from converge.core.errors import ConvergeError
 from converge.core.forms import show_error
 from converge.core.models import Capability
@@ -25,7 +26,7 @@ from converge.measurement import charts as measurement_charts
 from converge.measurement import explorer, progress_text
 from converge.measurement import selectors as measurement
 from converge.measurement.links import kpi_rows_url
-from converge.measurement.periods import period_form_shown, periods_from
+from converge.measurement.periods import Periods, period_form_shown, periods_from
 from converge.measurement.selectors import Period
 from converge.reports.pdf import html_to_pdf
 from converge.strategy import charts, selectors, services, yaml_io
@@ -330,6 +331,42 @@ def kpi_list(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
+def _kpi_comparison(
+    request: WorkspaceRequest, found: measurement.KpiProgress, index: Any
+) -> tuple[Periods, explorer.Explorer | None]:
+    """The KPI over a period against the one before (by default its own window and the
+    window before that), over its own channels, and why it changed by channel."""
+    agg = found.progress.aggregate
+    periods = periods_from(request, Period(agg.start, agg.end) if agg else None)
+    if found.metric is None:
+        return periods, None
+    return periods, explorer.build(
+        request.workspace,
+        found.metric,
+        periods.current,
+        periods.previous,
+        index,
+        channels=found.channels,
+        detail=False,  # posts, campaigns and the daily series: on the explorer's page
+    )
+
+
+@workspace_view()
+def kpi_comparison_export(request: WorkspaceRequest, kpi: str, fmt: str) -> HttpResponse:
+    """The KPI page's table — the KPI by channel in both periods and each channel's part of
+    the change — as CSV or XLSX."""
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format.")
+    ws = request.workspace
+    obj = selectors.get(Kpi, ws, kpi)
+    assert isinstance(obj, Kpi)
+    found = measurement.kpi_progress(ws, [obj], timezone.localdate(), history_years=0)[obj.pk]
+    _periods, comparison = _kpi_comparison(request, found, measurement.metric_index(ws))
+    if comparison is None:
+        raise Http404("This KPI's metric has no figures to compare.")
+    return exports.response(explorer.table(comparison), fmt, f"kpi-{obj.uuid}")
+
+
 @workspace_view()
 def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     ws = request.workspace
@@ -345,19 +382,7 @@ def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     kpi_channels = list(obj.channels.all())
     # The KPI over a period against the one before (by default its own window and the window
     # before that), over its own channels, and why it changed.
-    agg = p.aggregate
-    periods = periods_from(request, Period(agg.start, agg.end) if agg else None)
-    comparison = None
-    if found.metric is not None:
-        comparison = explorer.build(
-            ws,
-            found.metric,
-            periods.current,
-            periods.previous,
-            index,
-            channels=found.channels,
-            detail=False,  # posts, campaigns and the daily series: on the explorer's page
-        )
+    periods, comparison = _kpi_comparison(request, found, index)
     one_channel = f"&channel={kpi_channels[0].uuid}" if len(kpi_channels) == 1 else ""
     band = None
     if obj.direction == "band" and obj.band_low is not None and obj.band_high is not None:

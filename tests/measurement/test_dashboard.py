@@ -283,3 +283,29 @@ def test_a_kpis_page_compares_periods_over_its_own_channels_and_says_why(
     assert 'data-testid="explore-why"' in section
     assert bad.status_code == 200
     assert "The end comes before the start." in bad.content.decode()
+
+
+def test_a_kpis_comparison_table_downloads_with_its_channels_only(world: World, signed_in) -> None:
+    import csv
+    import io
+
+    insta, linked = channels(world)
+    for i in range(60):
+        day = AS_OF - timedelta(days=i)
+        put(world, "link_clicks", linked, day, "3" if i < 30 else "1")
+        put(world, "link_clicks", insta, day, "50")
+    clicks = kpi(world, objective(world), "LinkedIn clicks", "link_clicks", channels=[linked])
+    client: Client = signed_in(world.member)
+    url = f"/w/acme/strategy/kpis/{clicks.uuid}/comparison"
+    query = "from=2026-03-02&to=2026-03-31"
+    with time_machine.travel(date(2026, 3, 31)):
+        page = client.get(f"/w/acme/strategy/kpis/{clicks.uuid}/?{query}").content.decode()
+        text = client.get(f"{url}.csv?{query}").content.decode("utf-8-sig")
+        assert client.get(f"{url}.xlsx?{query}")["Content-Type"].startswith("application/vnd")
+        assert client.get(f"{url}.pdf?{query}").status_code == 404
+    assert f"{url}.csv?from=2026-03-02&amp;to=2026-03-31" in page
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [r[:4] for r in rows[1:]] == [
+        ["LinkedIn Acme AB", "30", "90", "60"],
+        ["Total", "30", "90", "60"],
+    ]  # Instagram is not the KPI's channel
