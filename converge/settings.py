@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "converge.measurement",
     "converge.governance",
     "converge.operating",
+    "converge.maturity",
 ]
 
 MIDDLEWARE = [

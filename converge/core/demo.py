@@ -301,4 +301,7 @@ def build_demo() -> Workspace:
     from converge.operating.demo import build_operating_demo
 
     build_operating_demo(workspace, users["lead@nordvik.example"])
+    from converge.maturity.demo import build_maturity_demo
+
+    build_maturity_demo(workspace, users["lead@nordvik.example"])
     return workspace

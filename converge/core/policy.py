@@ -37,6 +37,7 @@ class Action(StrEnum):
     USE_API = "use_api"
     MANAGE_GOVERNANCE = "manage_governance"  # committees, meetings, reviews (leads, owners)
     MANAGE_OPERATING_MODEL = "manage_operating_model"
+    MANAGE_MATURITY = "manage_maturity"  # start and finish assessments, plan gaps (leads, owners)
 
 
 ALL_CAPABILITIES: frozenset[str] = frozenset(c.value for c in Capability)

@@ -651,13 +651,6 @@ def token_revoke(request: WorkspaceRequest, token: str) -> HttpResponse:
 # --- Areas still to come ------------------------------------------------------------------
 
 AREAS: dict[str, tuple[Any, Any]] = {
-    "maturity": (
-        gettext_lazy("Maturity"),
-        gettext_lazy(
-            "Where the organisation stands on the six stages of social business and the seven "
-            "success factors, computed from evidence, with a plan to reach the next stage."
-        ),
-    ),
     "budget": (
         gettext_lazy("Budget & ROI"),
         gettext_lazy(
