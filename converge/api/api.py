@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 
 from converge.api.core import router as core_router
 from converge.api.governance import router as governance_router
+from converge.api.maturity import router as maturity_router
 from converge.api.measurement import router as measurement_router
 from converge.api.operating import router as operating_router
 from converge.api.strategy import router as strategy_router
@@ -91,3 +92,4 @@ api.add_router("/", strategy_router)
 api.add_router("/", measurement_router)
 api.add_router("/", governance_router)
 api.add_router("/", operating_router)
+api.add_router("/", maturity_router)
