@@ -135,6 +135,9 @@ def victim(world: World) -> dict[str, str]:
     governance = build_governance(world, MARKER)
     governance.pop("feed_token")
     operating = build_operating(world, MARKER)
+    from converge.maturity import services as maturity
+
+    assessment = maturity.assessment_start(actor=world.lead, workspace=world.workspace)
     return {
         **strategy,
         **governance,
@@ -154,6 +157,8 @@ def victim(world: World) -> dict[str, str]:
         "uidb64": "MQ",
         "area": "strategy",
         "fmt": "csv",
+        "assessment": str(assessment.uuid),
+        "criterion": "formalized-sponsor",
     }
 
 

@@ -112,8 +112,8 @@ def model_page(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @workspace_view(MANAGE)
+@require_POST
 def start(request: WorkspaceRequest) -> HttpResponse:
     form = RespondentsForm(request.POST, workspace=request.workspace)
     if not form.is_valid():
@@ -176,8 +176,8 @@ def answer(request: WorkspaceRequest, assessment: str) -> HttpResponse:
     )
 
 
-@require_POST
 @workspace_view(MANAGE)
+@require_POST
 def respondents(request: WorkspaceRequest, assessment: str) -> HttpResponse:
     run = selectors.get_assessment(request.workspace, assessment)
     form = RespondentsForm(request.POST, workspace=request.workspace)
@@ -194,8 +194,8 @@ def respondents(request: WorkspaceRequest, assessment: str) -> HttpResponse:
     return redirect(_url(request, "maturity_assessment", run.uuid))
 
 
-@require_POST
 @workspace_view(MANAGE)
+@require_POST
 def finish(request: WorkspaceRequest, assessment: str) -> HttpResponse:
     run = selectors.get_assessment(request.workspace, assessment)
     try:
@@ -242,8 +242,8 @@ def _gap(request: WorkspaceRequest, criterion: str, make: Any, done: str) -> Htt
     return redirect(back)
 
 
-@require_POST
 @workspace_view(MANAGE)
+@require_POST
 def gap_initiative(request: WorkspaceRequest, criterion: str) -> HttpResponse:
     return _gap(
         request,
@@ -255,8 +255,8 @@ def gap_initiative(request: WorkspaceRequest, criterion: str) -> HttpResponse:
     )
 
 
-@require_POST
 @workspace_view(MANAGE)
+@require_POST
 def gap_action(request: WorkspaceRequest, criterion: str) -> HttpResponse:
     return _gap(
         request,
