@@ -25,9 +25,9 @@ class RespondentsForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["respondents"].queryset = Membership.objects.filter(
-            workspace=workspace
-        ).select_related("user")  # type: ignore[attr-defined]
+        field = self.fields["respondents"]
+        assert isinstance(field, MembersChoiceField)
+        field.queryset = Membership.objects.filter(workspace=workspace).select_related("user")
 
 
 class AnswersForm(forms.Form):

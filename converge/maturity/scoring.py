@@ -87,8 +87,9 @@ def score(items: Sequence[Item], met: Mapping[str, bool], factors: Sequence[str]
             break
         reached = stage
     next_stage = reached + 1 if reached < STAGE_COUNT else None
+    missing: tuple[str, ...] = ()
     if next_stage is None:
-        progress, missing = 100, ()
+        progress = 100
     else:
         of_next = [i for i in items if i.stage == next_stage]
         done = sum(1 for i in of_next if is_met(i))

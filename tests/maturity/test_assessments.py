@@ -10,15 +10,15 @@ import pytest
 import time_machine
 
 from converge.core.errors import ConvergeError
-from converge.core.models import AuditEntry, Membership
+from converge.core.models import AuditEntry, Membership, User
 from converge.core.policy import NotPermitted
 from converge.maturity import definition, selectors, services
 from converge.maturity.models import Answer, Assessment, GapLink
-from converge.strategy.models import Initiative, Vision
+from converge.strategy.models import Vision
 from tests.conftest import World
 
 
-def m(world: World, user: object) -> Membership:
+def m(world: World, user: User) -> Membership:
     return Membership.objects.get(user=user, workspace=world.workspace)
 
 
@@ -168,7 +168,8 @@ def test_a_gap_becomes_a_roadmap_initiative_linked_back_to_its_criterion(
             criterion="formalized-sponsor",
             assessment=run,
         )
-    initiative = Initiative.objects.get(pk=link.initiative_id)
+    initiative = link.initiative
+    assert initiative is not None
     assert initiative.title == "An executive sponsor is named"
     assert (initiative.start, initiative.end) == (date(2026, 6, 15), date(2026, 9, 13))
     assert initiative.maturity_stage == 4
@@ -198,13 +199,12 @@ def test_the_next_assessment_shows_the_initiative_made_from_a_gap(
 
 
 def test_a_gap_becomes_an_action_item(world: World) -> None:
-    from converge.governance.models import ActionItem
-
     with time_machine.travel(date(2026, 6, 15), tick=False):
         link = services.gap_to_action(
             actor=world.lead, workspace=world.workspace, criterion="formalized-raci"
         )
-    action = ActionItem.objects.get(pk=link.action_id)
+    action = link.action
+    assert action is not None
     assert action.due_on == date(2026, 7, 15)
     assert action.owner == m(world, world.lead)
     assert action.title.startswith("A RACI with exactly one decider per activity")

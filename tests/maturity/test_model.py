@@ -43,7 +43,7 @@ def test_every_rule_in_the_registry_is_used_by_the_model() -> None:
 
 def test_an_unknown_rule_is_refused() -> None:
     data = broken(lambda d: d["criteria"][0].update(rule="telepathy"))
-    with pytest.raises(ImproperlyConfigured, match="planning-listening.*unknown rule 'telepathy'"):
+    with pytest.raises(ImproperlyConfigured, match=r"planning-listening.*unknown rule 'telepathy'"):
         parse(data, RULES)
 
 
@@ -55,13 +55,17 @@ def test_a_duplicate_id_is_refused() -> None:
 
 def test_a_bad_stage_is_refused() -> None:
     data = broken(lambda d: d["criteria"][2].update(stage="enlightened"))
-    with pytest.raises(ImproperlyConfigured, match="planning-competitors.*bad stage 'enlightened'"):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"planning-competitors.*bad stage 'enlightened'"
+    ):
         parse(data, RULES)
 
 
 def test_a_bad_success_factor_is_refused() -> None:
     data = broken(lambda d: d["criteria"][3].update(factors=["luck"]))
-    with pytest.raises(ImproperlyConfigured, match="planning-audiences.*bad success factor 'luck'"):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"planning-audiences.*bad success factor 'luck'"
+    ):
         parse(data, RULES)
 
 
