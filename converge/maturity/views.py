@@ -85,7 +85,10 @@ def home(request: WorkspaceRequest) -> HttpResponse:
     history = selectors.history(ws)
     context: dict[str, Any] = {
         "assessment": current,
-        "runs": selectors.assessments(ws),
+        "runs": [
+            (run, charts.stage_labels()[int(run.snapshot.get("stage", 0))] if run.finished else "")
+            for run in selectors.assessments(ws)
+        ],
         "history_spec": charts.history_spec(history) if history else None,
         "can_manage": MANAGE in request.allowed,
         "start_form": RespondentsForm(workspace=ws),
