@@ -24,6 +24,7 @@ urlpatterns = [
     path("kpis/new/", views.kpi_edit, name="strategy_kpi_new"),
     path("kpis/<uuid:kpi>/", views.kpi_detail, name="strategy_kpi"),
     path("kpis/<uuid:kpi>/edit/", views.kpi_edit, name="strategy_kpi_edit"),
+    path("kpis/<uuid:kpi>/values.<str:fmt>", views.kpi_values_export, name="strategy_kpi_values"),
     path(
         "kpis/<uuid:kpi>/comparison.<str:fmt>",
         views.kpi_comparison_export,

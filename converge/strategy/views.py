@@ -368,6 +368,24 @@ def kpi_comparison_export(request: WorkspaceRequest, kpi: str, fmt: str) -> Http
 
 
 @workspace_view()
+def kpi_values_export(request: WorkspaceRequest, kpi: str, fmt: str) -> HttpResponse:
+    """Every value entered by hand for the KPI, newest first, as CSV or XLSX."""
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format.")
+    obj = selectors.get(Kpi, request.workspace, kpi)
+    assert isinstance(obj, Kpi)
+    table = exports.Table(
+        columns=[_("Date"), _("Value"), _("Note"), _("Entered by")],
+        rows=[
+            (v.day, v.value, v.note, str(v.entered_by or ""))
+            for v in obj.values.select_related("entered_by").order_by("-day")
+        ],
+        title=obj.name,
+    )
+    return exports.response(table, fmt, f"kpi-{obj.uuid}-values")
+
+
+@workspace_view()
 def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     ws = request.workspace
     obj = selectors.get(Kpi, ws, kpi)

@@ -4,6 +4,7 @@ share, a period against the one before) and a channel's dashboard."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal as D
 
 import time_machine
 
@@ -34,9 +35,9 @@ def test_the_kpi_dashboard_lists_each_kpi_under_its_goal_with_the_value_before(
     assert group["title"] == "Grow online revenue"
     [row] = group["kpis"]
     assert row["kpi"] == str(clicks.uuid) and row["status"] == now.status
-    assert row["value"] == f"{now.current:f}" and row["value_before"] == f"{then.current:f}"
     assert now.current is not None and then.current is not None
-    assert row["change"] == f"{now.current - then.current:f}"
+    assert D(row["value"]) == now.current and D(row["value_before"]) == then.current
+    assert D(row["change"]) == now.current - then.current
     assert row["rows_url"].startswith("/w/acme/measurement/metrics/link_clicks/rows/?from=")
     assert theirs["department"] == world.department.slug and theirs["groups"]
     assert missing.status_code == 404

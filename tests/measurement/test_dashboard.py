@@ -203,7 +203,7 @@ def test_the_dashboard_compares_each_kpi_with_its_value_at_the_end_of_the_period
     assert 'class="num change worse"' in row  # clicks should increase
     header, line = csv_text.decode("utf-8-sig").splitlines()[:2]
     assert "2026-03-01" in header
-    assert line.split(",")[5] == str(then.progress.current)
+    assert D(line.split(",")[5]) == then.progress.current
 
 
 def test_a_dashboard_value_links_to_the_rows_behind_it(world: World, signed_in) -> None:
@@ -309,3 +309,27 @@ def test_a_kpis_comparison_table_downloads_with_its_channels_only(world: World, 
         ["LinkedIn Acme AB", "30", "90", "60"],
         ["Total", "30", "90", "60"],
     ]  # Instagram is not the KPI's channel
+
+
+def test_a_kpis_values_entered_by_hand_download_with_formula_like_notes_escaped(
+    world: World, signed_in
+) -> None:
+    import csv
+    import io
+
+    likes = kpi(world, objective(world), "Likes by hand", "likes")
+    strategy.kpi_value_set(
+        actor=world.lead, kpi=likes, day=date(2026, 3, 1), value=D("12.5"), note="=SUM(A1)"
+    )
+    strategy.kpi_value_set(actor=world.lead, kpi=likes, day=date(2026, 3, 8), value=D(14))
+    client: Client = signed_in(world.member)
+    url = f"/w/acme/strategy/kpis/{likes.uuid}/values"
+    page = client.get(f"/w/acme/strategy/kpis/{likes.uuid}/").content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(f"{url}.csv").content.decode("utf-8-sig"))))
+    assert f"{url}.xlsx" in page
+    assert rows[0] == ["Date", "Value", "Note", "Entered by"]
+    assert [r[:3] for r in rows[1:]] == [
+        ["2026-03-08", "14", ""],
+        ["2026-03-01", "12.5", "'=SUM(A1)"],
+    ]
+    assert client.get(f"{url}.pdf").status_code == 404
