@@ -32,61 +32,74 @@ def sentences(results: dict[str, Any]) -> list[Benchmark]:
             out.append(Benchmark(yes if met[criterion] else no, str(source)))
 
     if stage >= 6:
-        stage_text = _("Only 3% of companies are Converged — you are one of them.")
+        stage_text = _("Only %(p1)s of companies are Converged — you are one of them.") % {
+            "p1": "3%"
+        }
     elif stage == 5:
-        stage_text = _("Only 17% of companies are at the strategic end — you are among them.")
+        stage_text = _(
+            "Only %(p1)s of companies are at the strategic end — you are among them."
+        ) % {"p1": "17%"}
     elif stage == 4:
         stage_text = _(
-            "26% of companies have Formalized their social business, as you have; only about "
+            "%(p1)s of companies have Formalized their social business, as you have; only about "
             "one in five has gone further."
-        )
+        ) % {"p1": "26%"}
     elif stage == 3:
-        stage_text = _("26% of companies are at Engagement — as you are.")
+        stage_text = _("%(p1)s of companies are at Engagement — as you are.") % {"p1": "26%"}
     elif stage == 2:
-        stage_text = _("80% of companies are at Presence or beyond — so are you.")
+        stage_text = _("%(p1)s of companies are at Presence or beyond — so are you.") % {
+            "p1": "80%"
+        }
     else:
-        stage_text = _("80% of companies are at Presence or beyond — you are not there yet.")
+        stage_text = _("%(p1)s of companies are at Presence or beyond — you are not there yet.") % {
+            "p1": "80%"
+        }
     out.append(Benchmark(stage_text, str(STATE_2013)))
     add(
         "strategic-roadmap",
-        _("Only 12% of companies have a social plan beyond next year — you do."),
-        _("Only 12% of companies have a social plan beyond next year — you do not yet."),
+        _("Only %(p1)s of companies have a social plan beyond next year — you do.") % {"p1": "12%"},
+        _("Only %(p1)s of companies have a social plan beyond next year — you do not yet.")
+        % {"p1": "12%"},
         SEVEN_FACTORS,
     )
     add(
         "strategic-chain",
-        _("34% say their social strategy is connected to business outcomes — yours is."),
-        _("34% say their social strategy is connected to business outcomes — yours is not yet."),
+        _("%(p1)s say their social strategy is connected to business outcomes — yours is.")
+        % {"p1": "34%"},
+        _("%(p1)s say their social strategy is connected to business outcomes — yours is not yet.")
+        % {"p1": "34%"},
         SEVEN_FACTORS,
     )
     add(
         "strategic-departments",
-        _("28% have a holistic approach across departments — you do."),
-        _("28% have a holistic approach across departments — you do not yet."),
+        _("%(p1)s have a holistic approach across departments — you do.") % {"p1": "28%"},
+        _("%(p1)s have a holistic approach across departments — you do not yet.") % {"p1": "28%"},
         SEVEN_FACTORS,
     )
     add(
         "formalized-policy",
         _(
-            "Only 18% say employees understand the policy well — at least 80% of yours "
+            "Only %(p1)s say employees understand the policy well — at least %(p2)s of yours "
             "acknowledged it."
-        ),
+        )
+        % {"p1": "18%", "p2": "80%"},
         _(
-            "Only 18% say employees understand the policy well — fewer than 80% of yours have "
+            "Only %(p1)s say employees understand the policy well — fewer than %(p2)s of yours have "
             "acknowledged it."
-        ),
+        )
+        % {"p1": "18%", "p2": "80%"},
         STATE_2013,
     )
     add(
         "formalized-education",
-        _("22% give no training at all — you train every month."),
-        _("22% give no training at all — your training is not yet monthly."),
+        _("%(p1)s give no training at all — you train every month.") % {"p1": "22%"},
+        _("%(p1)s give no training at all — your training is not yet monthly.") % {"p1": "22%"},
         STATE_2013,
     )
     add(
         "engagement-team",
-        _("78% have a dedicated social team — so do you."),
-        _("78% have a dedicated social team — you do not yet."),
+        _("%(p1)s have a dedicated social team — so do you.") % {"p1": "78%"},
+        _("%(p1)s have a dedicated social team — you do not yet.") % {"p1": "78%"},
         STATE_2013,
     )
     add(
