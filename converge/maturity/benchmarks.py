@@ -84,8 +84,8 @@ def sentences(results: dict[str, Any]) -> list[Benchmark]:
         )
         % {"p1": "18%", "p2": "80%"},
         _(
-            "Only %(p1)s say employees understand the policy well — fewer than %(p2)s of yours have "
-            "acknowledged it."
+            "Only %(p1)s say employees understand the policy well — fewer than %(p2)s of "
+            "yours have acknowledged it."
         )
         % {"p1": "18%", "p2": "80%"},
         STATE_2013,
