@@ -109,8 +109,10 @@ def model_page(request: WorkspaceRequest) -> HttpResponse:
         "maturity/model.html",
         {
             "version": model.version,
-            "stages": [(stages[n], model.of_stage(n)) for n in range(1, 7)],
-            "labels": labels,
+            "stages": [
+                (stages[n], [(c, [labels[f] for f in c.factors]) for c in model.of_stage(n)])
+                for n in range(1, 7)
+            ],
         },
     )
 

@@ -75,3 +75,10 @@ def test_a_lead_runs_an_assessment_and_turns_a_gap_into_an_initiative(
 
     page.goto(f"{base}/w/nordvik/maturity/model/")
     screenshot(page, "maturity-08-model")
+
+    page.locator("select[name=language]").select_option("sv")
+    page.wait_for_load_state()
+    page.goto(f"{base}/w/nordvik/maturity/")
+    page.get_by_role("heading", name="Social mognad").wait_for()
+    page.locator("#maturity-factors svg").wait_for()
+    screenshot(page, "maturity-09-home-in-swedish")
