@@ -10,6 +10,7 @@ stages 1–4)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -55,10 +56,10 @@ def build_maturity_demo(workspace: Workspace, lead: User) -> None:
     today = timezone.localdate()
     for days_ago, stage, ahead in JOURNEY:
         day = today - timedelta(days=days_ago)
-        evidence = {
+        evidence: dict[str, dict[str, Any]] = {
             c.id: {
                 "met": c.stage <= stage or c.id in ahead,
-                "found": "",
+                "found": {},
                 "url": None,
                 "create_url": None,
             }
@@ -107,9 +108,7 @@ def build_maturity_demo(workspace: Workspace, lead: User) -> None:
         run.save()
 
 
-def _found(met: bool, day: date) -> str:
-    return (
-        f"Evidence on record on {day.isoformat()}."
-        if met
-        else f"No evidence on record on {day.isoformat()}."
-    )
+def _found(met: bool, day: date) -> dict[str, str]:
+    if met:
+        return {"en": f"Evidence on record on {day}.", "sv": f"Underlag fanns den {day}."}
+    return {"en": f"No evidence on record on {day}.", "sv": f"Inget underlag fanns den {day}."}

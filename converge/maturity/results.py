@@ -9,11 +9,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import get_language
 
 from converge.core.models import Workspace
 from converge.maturity import scoring
-from converge.maturity.definition import FACTORS, Criterion, MaturityModel
+from converge.maturity.definition import FACTORS, LANGUAGES, Criterion, MaturityModel
 from converge.maturity.rules import RULES
 
 Results = dict[str, Any]
@@ -22,11 +23,18 @@ Results = dict[str, Any]
 def evaluate_evidence(
     workspace: Workspace, model: MaturityModel, today: date
 ) -> dict[str, dict[str, Any]]:
-    return {
-        c.id: RULES[c.rule](workspace, c.params, today).as_dict()
-        for c in model.criteria
-        if c.rule is not None
-    }
+    """Every evidence rule, with what was found in each language (a snapshot is read in
+    either language long after the data changed)."""
+    found: dict[str, dict[str, Any]] = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            for c in model.criteria:
+                if c.rule is None:
+                    continue
+                evidence = RULES[c.rule](workspace, c.params, today)
+                row = found.setdefault(c.id, {**evidence.as_dict(), "found": {}})
+                row["found"][language] = evidence.found
+    return found
 
 
 def build(
@@ -91,6 +99,8 @@ def _row(c: Criterion) -> dict[str, Any]:
     }
 
 
-def text(texts: Mapping[str, str]) -> str:
-    """A criterion's text in the current language."""
+def text(texts: Mapping[str, str] | str) -> str:
+    """A text in the current language (plain strings, as in older snapshots, as they are)."""
+    if isinstance(texts, str):
+        return texts
     return texts.get((get_language() or "en")[:2]) or texts.get("en", "")

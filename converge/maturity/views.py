@@ -35,8 +35,10 @@ def _answer_label(value: str | None) -> str:
 
 def _localised(row: dict[str, Any]) -> dict[str, Any]:
     combined = row.get("combined")
+    evidence = row.get("evidence")
     return {
         **row,
+        "evidence": {**evidence, "found": text(evidence.get("found") or "")} if evidence else None,
         "combined": {**combined, "label": _answer_label(combined["value"])} if combined else None,
         "answers": [{**a, "label": _answer_label(a["value"])} for a in row.get("answers", [])],
         "t_title": text(row["title"]),
