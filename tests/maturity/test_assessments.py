@@ -221,3 +221,22 @@ def test_a_member_may_not_turn_gaps_into_plans(world: World) -> None:
 def test_an_unknown_criterion_cannot_become_a_plan(world: World) -> None:
     with pytest.raises(ConvergeError):
         services.gap_to_initiative(actor=world.lead, workspace=world.workspace, criterion="nope")
+
+
+def test_changing_the_respondents_drops_the_answers_of_those_left_out(
+    world: World, run: Assessment
+) -> None:
+    services.answers_set(
+        actor=world.executive, assessment=run, answers={"engagement-risk": ("no", "")}
+    )
+    services.respondents_set(
+        actor=world.lead, assessment=run, respondents=[m(world, world.lead), m(world, world.guest)]
+    )
+    assert {r.membership.user for r in run.respondents.all()} == {world.lead, world.guest}
+    assert not Answer.objects.filter(respondent__assessment=run).exists()
+
+
+def test_respondents_must_belong_to_the_workspace(world: World, run: Assessment) -> None:
+    stranger = Membership.objects.get(user=world.outsider)
+    with pytest.raises(ConvergeError, match="members of this workspace"):
+        services.respondents_set(actor=world.lead, assessment=run, respondents=[stranger])

@@ -136,3 +136,24 @@ def test_the_pages_speak_swedish(world: World, signed_in) -> None:
     page = client.get("/w/acme/maturity/").content.decode()
     assert "Vi lyssnar i minst en social kanal" in page
     assert "0 kanaler." in page  # the evidence found was kept in both languages
+
+
+def test_one_click_turns_a_gap_into_an_action_item(world: World, signed_in) -> None:
+    from converge.governance.models import ActionItem
+
+    response = signed_in(world.lead).post("/w/acme/maturity/gaps/formalized-raci/action/")
+    assert response.url == "/w/acme/maturity/"
+    assert ActionItem.objects.get().title.startswith("A RACI with exactly one decider")
+
+
+def test_an_unknown_criterion_is_404(world: World, signed_in) -> None:
+    assert signed_in(world.lead).post("/w/acme/maturity/gaps/nope/initiative/").status_code == 404
+
+
+def test_a_lead_changes_the_respondents(world: World, signed_in) -> None:
+    run = start(world)
+    guest = Membership.objects.get(user=world.guest, workspace=world.workspace)
+    signed_in(world.lead).post(
+        f"/w/acme/maturity/{run.uuid}/respondents/", {"respondents": [guest.pk]}
+    )
+    assert [r.membership for r in run.respondents.all()] == [guest]
