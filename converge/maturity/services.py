@@ -114,11 +114,36 @@ def _invite(
 
 
 @transaction.atomic
+def assessment_refresh(
+    *, actor: User, assessment: Assessment, today: date | None = None
+) -> Assessment:
+    """Evaluate the evidence rules of an open run again (after closing some gaps)."""
+    _require_manage(actor, assessment.workspace)
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _require_open(assessment)
+    before = {k: v["met"] for k, v in assessment.evidence.items()}
+    assessment.evidence = evaluate_evidence(
+        assessment.workspace, definition.current(), today or timezone.localdate()
+    )
+    assessment.save(update_fields=["evidence"])
+    after = {k: v["met"] for k, v in assessment.evidence.items()}
+    audit.record(
+        workspace=assessment.workspace,
+        actor=actor,
+        action="maturity_assessment.refresh",
+        obj=assessment,
+        changes={k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]},
+    )
+    return assessment
+
+
+@transaction.atomic
 def respondents_set(
     *, actor: User, assessment: Assessment, respondents: Iterable[Membership]
 ) -> Assessment:
     """Invite exactly ``respondents``; those left out lose their answers."""
     _require_manage(actor, assessment.workspace)
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _require_open(assessment)
     people = _members(assessment.workspace, respondents)
     before = sorted(str(r.membership.user) for r in assessment.respondents.all())
@@ -139,6 +164,7 @@ def answers_set(
     *, actor: User, assessment: Assessment, answers: dict[str, tuple[str, str]]
 ) -> list[Answer]:
     """The actor's answers: criterion id → (yes/partly/no, note). An empty value clears."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _require_open(assessment)
     membership = membership_of(actor, assessment.workspace)
     respondent = (

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:assessment>/", views.detail, name="maturity_assessment"),
     path("<uuid:assessment>/answer/", views.answer, name="maturity_answer"),
     path("<uuid:assessment>/respondents/", views.respondents, name="maturity_respondents"),
+    path("<uuid:assessment>/refresh/", views.refresh, name="maturity_refresh"),
     path("<uuid:assessment>/finish/", views.finish, name="maturity_finish"),
     path("<uuid:assessment>/pdf/", views.pdf, name="maturity_pdf"),
     path("gaps/<slug:criterion>/initiative/", views.gap_initiative, name="maturity_gap_initiative"),

@@ -203,6 +203,18 @@ def respondents(request: WorkspaceRequest, assessment: str) -> HttpResponse:
 
 @workspace_view(MANAGE)
 @require_POST
+def refresh(request: WorkspaceRequest, assessment: str) -> HttpResponse:
+    run = selectors.get_assessment(request.workspace, assessment)
+    try:
+        services.assessment_refresh(actor=request.user, assessment=run)
+        messages.success(request, _("The evidence has been evaluated again."))
+    except ConvergeError as exc:
+        messages.error(request, exc.message)
+    return redirect(_url(request, "maturity_assessment", run.uuid))
+
+
+@workspace_view(MANAGE)
+@require_POST
 def finish(request: WorkspaceRequest, assessment: str) -> HttpResponse:
     run = selectors.get_assessment(request.workspace, assessment)
     try:

@@ -240,3 +240,15 @@ def test_respondents_must_belong_to_the_workspace(world: World, run: Assessment)
     stranger = Membership.objects.get(user=world.outsider)
     with pytest.raises(ConvergeError, match="members of this workspace"):
         services.respondents_set(actor=world.lead, assessment=run, respondents=[stranger])
+
+
+def test_the_evidence_of_an_open_run_can_be_evaluated_again(world: World, run: Assessment) -> None:
+    assert run.evidence["presence-vision"]["met"] is False
+    Vision.objects.create(workspace=world.workspace, statement="We talk with people")
+    refreshed = services.assessment_refresh(actor=world.lead, assessment=run)
+    assert refreshed.evidence["presence-vision"]["met"] is True
+    entry = AuditEntry.objects.get(action="maturity_assessment.refresh")
+    assert entry.changes == {"presence-vision": [False, True]}
+    services.assessment_finish(actor=world.lead, assessment=run)
+    with pytest.raises(ConvergeError, match="finished"):
+        services.assessment_refresh(actor=world.lead, assessment=run)
