@@ -167,3 +167,41 @@ def assessment_finish(request: HttpRequest, slug: str, assessment: UUID) -> Asse
     workspace, me = _context(request, slug, MANAGE)
     run = selectors.get_assessment(workspace, assessment)
     return _out(services.assessment_finish(actor=me.user, assessment=run))
+
+
+class GapOut(Schema):
+    criterion: str
+    kind: Literal["initiative", "action"]
+    uuid: UUID
+    title: str
+
+
+@router.post(
+    f"{BASE}/gaps/{{criterion}}/initiative",
+    response={201: GapOut},
+    summary="Turn a missing criterion into a roadmap initiative",
+)
+def gap_initiative(request: HttpRequest, slug: str, criterion: str) -> tuple[int, GapOut]:
+    workspace, me = _context(request, slug, MANAGE)
+    link = services.gap_to_initiative(actor=me.user, workspace=workspace, criterion=criterion)
+    assert link.initiative is not None
+    return 201, GapOut(
+        criterion=criterion,
+        kind="initiative",
+        uuid=link.initiative.uuid,
+        title=link.initiative.title,
+    )
+
+
+@router.post(
+    f"{BASE}/gaps/{{criterion}}/action",
+    response={201: GapOut},
+    summary="Turn a missing criterion into an action item",
+)
+def gap_action(request: HttpRequest, slug: str, criterion: str) -> tuple[int, GapOut]:
+    workspace, me = _context(request, slug, MANAGE)
+    link = services.gap_to_action(actor=me.user, workspace=workspace, criterion=criterion)
+    assert link.action is not None
+    return 201, GapOut(
+        criterion=criterion, kind="action", uuid=link.action.uuid, title=link.action.title
+    )

@@ -93,3 +93,16 @@ def test_another_workspaces_token_gets_404(world: World) -> None:
         f"/api/v1/workspaces/rival/maturity/assessments/{run['uuid']}",
     )
     assert response.status_code == 404
+
+
+def test_a_lead_turns_gaps_into_an_initiative_and_an_action_item(world: World) -> None:
+    lead = client_for(world, world.lead)
+    made = send(lead, "post", "/gaps/formalized-sponsor/initiative")
+    assert made.status_code == 201
+    assert made.json()["title"] == "An executive sponsor is named"
+    assert send(lead, "post", "/gaps/formalized-sponsor/initiative").status_code == 409
+    action = send(lead, "post", "/gaps/formalized-raci/action")
+    assert action.status_code == 201 and action.json()["kind"] == "action"
+    assert send(lead, "post", "/gaps/nope/initiative").status_code == 404
+    member = client_for(world, world.member)
+    assert send(member, "post", "/gaps/strategic-roadmap/initiative").status_code == 403
