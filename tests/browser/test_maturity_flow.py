@@ -36,19 +36,22 @@ def test_a_lead_runs_an_assessment_and_turns_a_gap_into_an_initiative(
     page.get_by_text("Assessment started: the evidence has been evaluated.").wait_for()
     run = Assessment.objects.get(workspace__slug="nordvik", status="open")
     assert page.url.endswith(f"/maturity/{run.uuid}/")
-    # The operating demo leaves three Formalized gaps open (see the report): Engagement.
-    assert page.get_by_test_id("maturity-stage").inner_text() == "Engagement"
+    # The live demo data are as formalized as the last snapshot said; the next steps are
+    # what Strategic asks for.
+    assert page.get_by_test_id("maturity-stage").inner_text() == "Formalized"
     gaps = page.get_by_test_id("maturity-gaps")
-    assert "What is missing for Formalized" in page.content()
-    assert "A RACI with exactly one decider per activity" in gaps.inner_text()
+    assert "What is missing for Strategic" in page.content()
     page.locator("#maturity-factors svg").wait_for()
     screenshot(page, "maturity-02-open-run-stage-and-next-steps")
 
-    page.get_by_test_id("gap-initiative-formalized-raci").click()
+    first = gaps.locator("li[data-criterion]").first
+    criterion = first.get_attribute("data-criterion")
+    assert criterion is not None and criterion.startswith("strategic-")
+    page.get_by_test_id(f"gap-initiative-{criterion}").click()
     page.get_by_text("The gap is on the roadmap as a planned initiative.").wait_for()
-    link = GapLink.objects.get(criterion="formalized-raci")
+    link = GapLink.objects.get(criterion=criterion)
     assert link.initiative is not None
-    gap = page.locator('[data-testid="maturity-gaps"] li[data-criterion="formalized-raci"]')
+    gap = page.locator(f'[data-testid="maturity-gaps"] li[data-criterion="{criterion}"]')
     assert link.initiative.title in gap.inner_text()
     screenshot(page, "maturity-03-gap-turned-into-initiative")
     page.goto(f"{base}/w/nordvik/strategy/roadmap/")
@@ -66,7 +69,7 @@ def test_a_lead_runs_an_assessment_and_turns_a_gap_into_an_initiative(
     page.get_by_text("This snapshot never changes.").wait_for()
     screenshot(page, "maturity-06-finished-snapshot")
     run.refresh_from_db()
-    assert run.finished and run.snapshot["stage"] == 3
+    assert run.finished and run.snapshot["stage"] == 4
 
     pdf = page.request.get(f"{base}/w/nordvik/maturity/{run.uuid}/pdf/")
     assert pdf.headers["content-type"] == "application/pdf"

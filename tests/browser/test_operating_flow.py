@@ -40,7 +40,7 @@ def test_a_lead_publishes_a_policy_version_and_a_member_acknowledges_it(
 
     sign_in(page, base, "lead@nordvik.example")
     page.goto(f"{gov}/raci/")
-    page.get_by_text("Tool purchases: nobody decides.").wait_for()
+    page.get_by_text("Tool purchases: the shares of the bill add up to 90%, not 100%.").wait_for()
     screenshot(page, "operating-01-raci-matrix")
     page.goto(f"{gov}/training/")
     page.get_by_test_id("completion-table").wait_for()

@@ -1,6 +1,6 @@
 """The demo's maturity journey: three snapshots, Presence → Engagement → Formalized over two
-years; idempotent; and a new run on the live demo data comes out at Engagement, because the
-operating demo deliberately leaves three Formalized gaps open."""
+years; idempotent; and a new run on the live demo data comes out at Formalized too, with what
+is missing for Strategic as its next steps."""
 
 from __future__ import annotations
 
@@ -29,6 +29,6 @@ def test_the_demo_shows_the_journey_and_a_new_run_is_consistent() -> None:
     lead = User.objects.get(email="lead@nordvik.example")
     run = services.assessment_start(actor=lead, workspace=workspace)
     results = selectors.results(run)
-    assert results["stage"] == 3
-    assert results["missing"] == ["formalized-raci", "formalized-policy", "formalized-education"]
-    assert results["complete_stages"] == [1, 2, 3]
+    assert results["stage"] == 4  # Formalized, as the last snapshot said
+    assert results["complete_stages"][:4] == [1, 2, 3, 4]
+    assert results["missing"] and all(m.startswith("strategic-") for m in results["missing"])

@@ -55,7 +55,7 @@ def test_the_operating_demo_is_idempotent_and_tells_its_story(db: None) -> None:
     assert model is not None and model.kind == "hub_and_spoke"
     assert selectors.team(ws).count() == 3
     gaps = selectors.raci_matrix(ws).gaps
-    assert [(g.activity, g.kind) for g in gaps] == [("Tool purchases", "no_decider")]
+    assert [(g.activity, g.kind) for g in gaps] == [("Tool purchases", "shares_not_100")]
     policy = PolicyDocument.objects.get(workspace=ws, kind="policy")
     current = selectors.versions(policy)[0]
     assert current.number == 2
