@@ -32,6 +32,7 @@ from converge.measurement.models import (
     ImportStatus,
     Observation,
 )
+from converge.measurement.periods import last_year
 from converge.measurement.progress_text import plain
 from converge.measurement.selectors import Period
 
@@ -948,8 +949,8 @@ def _dashboard_periods(
 ) -> tuple[Period, Period]:
     """As the dashboard page: by default the last 365 days against the 365 before."""
     if start is None and end is None:
-        end = timezone.localdate()
-        start = end - timedelta(days=364)
+        default = last_year(timezone.localdate())
+        start, end = default.start, default.end
     return _period_pair(start, end, vs_start, vs_end)
 
 
@@ -977,15 +978,12 @@ def dashboard(
     groups = selectors.kpi_board(
         workspace, current.end, chosen, history_from=current.start, compare_to=previous.end
     )
-    uuids = dict(Channel.objects.filter(workspace=workspace).values_list("pk", "uuid"))
+    uuids = selectors.channel_uuids(workspace)
     out = []
     for group in groups:
         rows = []
         for row in group.rows:
             p = row.found.progress
-            change = None
-            if p.current is not None and row.found.before is not None:
-                change = p.current - row.found.before
             rows.append(
                 BoardKpiOut(
                     kpi=row.kpi.uuid,
@@ -995,7 +993,7 @@ def dashboard(
                     status=p.status,
                     value=plain(p.current),
                     value_before=plain(row.found.before),
-                    change=plain(change),
+                    change=plain(row.found.change),
                     percent_to_target=plain(p.percent_to_target, 1),
                     last_updated=p.last_updated,
                     rows_url=kpi_rows_url(workspace.slug, row.kpi, p, row.found.channels, uuids),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 
 Cell = str | int | float | Decimal | date | datetime | bool | None
@@ -96,6 +96,13 @@ def to_xlsx(table: Table) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def format_or_404(fmt: str) -> str:
+    """The download format asked for in a URL, or 404 for one we do not write."""
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    return fmt
 
 
 def response(table: Table, fmt: str, filename: str) -> HttpResponse:

@@ -4,7 +4,7 @@ by the explorer, the dashboards and a KPI's page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
@@ -45,6 +45,11 @@ class Periods:
                 "vs_to": self.previous.end.isoformat(),
             }
         return urlencode(params)
+
+
+def last_year(today: date) -> Period:
+    """The dashboards' default period: the last 365 days, today included."""
+    return Period(today - timedelta(days=364), today)
 
 
 def periods_from(request: HttpRequest, default: Period | None = None) -> Periods:

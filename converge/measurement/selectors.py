@@ -554,6 +554,11 @@ def channel_labels(rows: QuerySet[Observation]) -> list[str]:
     return [r.label for r in refs]
 
 
+def channel_uuids(workspace: Workspace) -> dict[int, Any]:
+    """Each channel's UUID by its id, for links: one query."""
+    return dict(Channel.objects.filter(workspace=workspace).values_list("pk", "uuid"))
+
+
 def channel_ref(workspace: Workspace, wanted: str) -> ChannelRef | None:
     """The drill-down's ``channel`` parameter (a channel's UUID, or "none" for the business
     figures) as a channel of this workspace; ``None`` when it names none."""
@@ -612,6 +617,12 @@ class KpiProgress:
     progress: progress.Progress
     history_from: date
     before: Decimal | None = None  # the value as it stood on ``compare_to``, when asked
+
+    @property
+    def change(self) -> Decimal | None:
+        """The current value minus the value before (``None`` without both)."""
+        now = self.progress.current
+        return None if now is None or self.before is None else now - self.before
 
 
 def kpi_window(kpi: Kpi, metric: MetricDef | None) -> str:
@@ -677,6 +688,7 @@ def kpi_progress(
     history_years: int = 1,
     history_from: date | None = None,
     compare_to: date | None = None,
+    index: dict[str, MetricDef] | None = None,
 ) -> dict[int, KpiProgress]:
     """Progress of many KPIs at once, by KPI id, in a constant number of queries: the metric
     index, the KPIs' channels, the figures over the date range all of them need — GROUP BY
@@ -687,11 +699,12 @@ def kpi_progress(
     The history (for charts and the linear pace) reaches ``history_years`` before each KPI's
     baseline date (or from ``history_from`` when that is earlier); lists that show no chart
     pass 0 and read less. With ``compare_to``, each KPI's value as it stood on that day comes
-    from the same figures (``KpiProgress.before``), for "this period against the one before"."""
+    from the same figures (``KpiProgress.before``), for "this period against the one before".
+    A caller that has the workspace's metric ``index`` already passes it."""
     kpis = list(kpis)
     if not kpis:
         return {}
-    index = metric_index(workspace)
+    index = index if index is not None else metric_index(workspace)
     ids = [k.pk for k in kpis]
     scopes: dict[int, set[int]] = {}
     for kpi_id, channel_id in Kpi.channels.through.objects.filter(kpi_id__in=ids).values_list(

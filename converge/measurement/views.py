@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -39,8 +38,7 @@ from converge.measurement.forms import (
 from converge.measurement.importers import business
 from converge.measurement.links import kpi_rows_url
 from converge.measurement.models import Channel, Import, ImportStatus
-from converge.measurement.periods import Periods, period_form_shown, periods_from
-from converge.measurement.selectors import Period
+from converge.measurement.periods import Periods, last_year, period_form_shown, periods_from
 
 EDIT = Capability.EDIT_STRATEGY
 
@@ -94,7 +92,7 @@ def _board(request: WorkspaceRequest) -> Board:
     if wanted and department is None:
         raise Http404("No such department.")
     today = timezone.localdate()
-    periods = periods_from(request, Period(today - timedelta(days=364), today))
+    periods = periods_from(request, last_year(today))
     groups = selectors.kpi_board(
         ws,
         periods.current.end,
@@ -105,24 +103,19 @@ def _board(request: WorkspaceRequest) -> Board:
     return Board(groups, department, departments, periods)
 
 
-def _board_change(found: selectors.KpiProgress) -> Decimal | None:
-    now, before = found.progress.current, found.before
-    return None if now is None or before is None else now - before
-
-
 @workspace_view()
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
     """Every KPI grouped by the business goal it serves: status, current value, the way to
     the target, and a sparkline of its history; for one department with ``?department=``."""
     board = _board(request)
     period = board.periods.current
-    uuids = dict(Channel.objects.filter(workspace=request.workspace).values_list("pk", "uuid"))
+    uuids = selectors.channel_uuids(request.workspace)
     groups = []
     for group in board.groups:
         rows = []
         for row in group.rows:
             p = row.found.progress
-            change = _board_change(row.found)
+            change = row.found.change
             rows.append(
                 {
                     "kpi": row.kpi,
@@ -171,9 +164,8 @@ def _channel_board(
 @workspace_view()
 def channel_dashboard_export(request: WorkspaceRequest, channel: str, fmt: str) -> HttpResponse:
     """A channel's dashboard table (same periods) as CSV or XLSX."""
-    fmt = _fmt_or_404(fmt)
+    fmt = exports.format_or_404(fmt)
     found, periods, figures = _channel_board(request, channel)
-    sv = (translation.get_language() or "en").startswith("sv")
     table = exports.Table(
         columns=[
             _("Metric"),
@@ -185,7 +177,7 @@ def channel_dashboard_export(request: WorkspaceRequest, channel: str, fmt: str) 
         ],
         rows=[
             (
-                f.metric.name_sv if sv else f.metric.name_en,
+                explorer.metric_name(f.metric),
                 f.metric.key,
                 f.metric.unit,
                 f.after,
@@ -223,7 +215,7 @@ def channel_dashboard(request: WorkspaceRequest, channel: str) -> HttpResponse:
 @workspace_view()
 def dashboard_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
     """The dashboard's table (same department filter) as CSV or XLSX."""
-    fmt = _fmt_or_404(fmt)
+    fmt = exports.format_or_404(fmt)
     board = _board(request)
     department = board.department
     table = exports.Table(
@@ -251,7 +243,7 @@ def dashboard_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
                 str(progress_text.STATUS_LABELS[row.found.progress.status]),
                 row.found.progress.current,
                 row.found.before,
-                _board_change(row.found),
+                row.found.change,
                 row.kpi.unit,
                 row.kpi.baseline_value,
                 row.kpi.target_value,
@@ -703,16 +695,10 @@ def _metric_names(workspace: Workspace) -> dict[str, str]:
     }
 
 
-def _fmt_or_404(fmt: str) -> str:
-    if fmt not in exports.FORMATS:
-        raise Http404("No such format.")
-    return fmt
-
-
 @workspace_view()
 def figures_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
     """The figures that the page shows (same filter), all of them, as CSV or XLSX."""
-    fmt = _fmt_or_404(fmt)
+    fmt = exports.format_or_404(fmt)
     where, _query = _figure_filter(request)
     rows = selectors.observations(request.workspace, where)
     names = _metric_names(request.workspace)
@@ -790,7 +776,7 @@ def post_list(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view()
 def posts_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
-    fmt = _fmt_or_404(fmt)
+    fmt = exports.format_or_404(fmt)
     channel = _post_channel(request)
     rows = selectors.posts(request.workspace, channel)
     keys = selectors.post_metric_keys(rows)
@@ -878,7 +864,7 @@ def metric_detail(request: WorkspaceRequest, key: str) -> HttpResponse:
 @workspace_view()
 def metric_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpResponse:
     """The explorer's per-channel table with the parts of the change, as CSV or XLSX."""
-    fmt = _fmt_or_404(fmt)
+    fmt = exports.format_or_404(fmt)
     ws = request.workspace
     index = selectors.metric_index(ws)
     metric = index.get(key)
@@ -966,7 +952,7 @@ def metric_rows(request: WorkspaceRequest, key: str) -> HttpResponse:
 @workspace_view()
 def metric_rows_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpResponse:
     """Every row behind the figure, as CSV or XLSX."""
-    fmt = _fmt_or_404(fmt)
+    fmt = exports.format_or_404(fmt)
     ws = request.workspace
     ask = _drill_request(request, key)
     current = explorer.drill(ws, ask.metric, ask.periods.current, ask.target)
@@ -1075,7 +1061,7 @@ def metric_post_rows(request: WorkspaceRequest, key: str) -> HttpResponse:
 @workspace_view()
 def metric_post_rows_export(request: WorkspaceRequest, key: str, fmt: str) -> HttpResponse:
     """The posts behind a post figure, as CSV or XLSX."""
-    fmt = _fmt_or_404(fmt)
+    fmt = exports.format_or_404(fmt)
     ask = _post_drill(request, key)
     components = selectors.metric_components(ask.metric)
     ratio = ask.metric.aggregation == "ratio"

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -285,8 +285,7 @@ def raci_person_add(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view()
 def raci_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
-    if fmt not in exports.FORMATS:
-        raise Http404("No such format.")
+    exports.format_or_404(fmt)
     matrix = selectors.raci_matrix(request.workspace)
     table = exports.Table(
         columns=[

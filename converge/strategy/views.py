@@ -355,13 +355,13 @@ def _kpi_comparison(
 def kpi_comparison_export(request: WorkspaceRequest, kpi: str, fmt: str) -> HttpResponse:
     """The KPI page's table — the KPI by channel in both periods and each channel's part of
     the change — as CSV or XLSX."""
-    if fmt not in exports.FORMATS:
-        raise Http404("No such format.")
+    exports.format_or_404(fmt)
     ws = request.workspace
     obj = selectors.get(Kpi, ws, kpi)
     assert isinstance(obj, Kpi)
-    found = measurement.kpi_progress(ws, [obj], timezone.localdate(), history_years=0)[obj.pk]
-    _periods, comparison = _kpi_comparison(request, found, measurement.metric_index(ws))
+    index = measurement.metric_index(ws)
+    found = measurement.kpi_progress(ws, [obj], timezone.localdate(), history_years=0, index=index)
+    _periods, comparison = _kpi_comparison(request, found[obj.pk], index)
     if comparison is None:
         raise Http404("This KPI's metric has no figures to compare.")
     return exports.response(explorer.table(comparison), fmt, f"kpi-{obj.uuid}")
@@ -370,8 +370,7 @@ def kpi_comparison_export(request: WorkspaceRequest, kpi: str, fmt: str) -> Http
 @workspace_view()
 def kpi_values_export(request: WorkspaceRequest, kpi: str, fmt: str) -> HttpResponse:
     """Every value entered by hand for the KPI, newest first, as CSV or XLSX."""
-    if fmt not in exports.FORMATS:
-        raise Http404("No such format.")
+    exports.format_or_404(fmt)
     obj = selectors.get(Kpi, request.workspace, kpi)
     assert isinstance(obj, Kpi)
     table = exports.Table(
@@ -391,9 +390,9 @@ def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     obj = selectors.get(Kpi, ws, kpi)
     assert isinstance(obj, Kpi)
     today = timezone.localdate()
-    found = measurement.kpi_progress(ws, [obj], today)[obj.pk]
-    p = found.progress
     index = measurement.metric_index(ws)
+    found = measurement.kpi_progress(ws, [obj], today, index=index)[obj.pk]
+    p = found.progress
     chart_end = max(d for d in (obj.target_date, today) if d is not None)
     notes = list(measurement.annotations_in(ws, found.history_from, chart_end, found.channels))
     manual = list(obj.values.select_related("entered_by").order_by("-day")[:50])
