@@ -80,7 +80,9 @@ def test_a_lead_runs_an_assessment_and_turns_a_gap_into_an_initiative(
     screenshot(page, "maturity-08-model")
 
     page.locator("select[name=language]").select_option("sv")
-    page.wait_for_load_state()
+    # The switch posts and reloads the page; go on only once the choice is stored and shown
+    # (navigating away at once could cancel that post).
+    page.wait_for_function("document.documentElement.lang === 'sv'")
     page.goto(f"{base}/w/nordvik/maturity/")
     page.get_by_role("heading", name="Social mognad").wait_for()
     page.locator("#maturity-factors svg").wait_for()
