@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "converge.governance",
     "converge.operating",
     "converge.maturity",
+    "converge.finance",
+    "converge.reports",
 ]
 
 MIDDLEWARE = [

@@ -138,8 +138,20 @@ def victim(world: World) -> dict[str, str]:
     from converge.maturity import services as maturity
 
     assessment = maturity.assessment_start(actor=world.lead, workspace=world.workspace)
+    from tests.finance.builders_budget import build_budget
+    from tests.finance.builders_review import build_review
+    from tests.finance.builders_value import build_value
+    from tests.reports.builders import build_reports
+
+    finance = {
+        **build_budget(world, MARKER),
+        **build_value(world, MARKER),
+        **build_review(world, MARKER),
+        **build_reports(world, MARKER),
+    }
     return {
         **strategy,
+        **finance,
         **governance,
         **operating,
         "annotation": str(note.uuid),

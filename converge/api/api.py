@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from converge.api.core import router as core_router
+from converge.api.finance import router as finance_router
 from converge.api.governance import router as governance_router
 from converge.api.maturity import router as maturity_router
 from converge.api.measurement import router as measurement_router
@@ -93,3 +94,4 @@ api.add_router("/", measurement_router)
 api.add_router("/", governance_router)
 api.add_router("/", operating_router)
 api.add_router("/", maturity_router)
+api.add_router("/", finance_router)

@@ -301,6 +301,9 @@ def build_demo() -> Workspace:
     from converge.operating.demo import build_operating_demo
 
     build_operating_demo(workspace, users["lead@nordvik.example"])
+    from converge.finance.demo import build_finance_demo
+
+    build_finance_demo(workspace, users["lead@nordvik.example"])
     from converge.maturity.demo import build_maturity_demo
 
     build_maturity_demo(workspace, users["lead@nordvik.example"])

@@ -38,6 +38,7 @@ class Action(StrEnum):
     MANAGE_GOVERNANCE = "manage_governance"  # committees, meetings, reviews (leads, owners)
     MANAGE_OPERATING_MODEL = "manage_operating_model"
     MANAGE_MATURITY = "manage_maturity"  # start and finish assessments, plan gaps (leads, owners)
+    MANAGE_BUDGET = "manage_budget"  # budget, spend, value model, scenarios, business case
 
 
 ALL_CAPABILITIES: frozenset[str] = frozenset(c.value for c in Capability)

@@ -1,0 +1,5 @@
+"""API: budget. Paths under /workspaces/{slug}/finance/."""
+
+from ninja import Router
+
+router = Router(tags=["finance"])

@@ -1,0 +1,5 @@
+"""API: value. Paths under /workspaces/{slug}/finance/."""
+
+from ninja import Router
+
+router = Router(tags=["finance"])
