@@ -23,3 +23,19 @@ def audit_value(value: Any) -> str:
 def get_item(mapping: Any, key: Any) -> Any:
     """``mapping|get_item:key`` for dictionaries in templates."""
     return mapping.get(key, key) if hasattr(mapping, "get") else key
+
+
+@register.filter
+def money(amount: Any, workspace: Any) -> str:
+    """``{{ line.planned|money:workspace }}``: whole units with grouping and the currency."""
+    from converge.finance.money import money as show
+
+    return show(amount, getattr(workspace, "currency", ""))
+
+
+@register.filter
+def money_cents(amount: Any, workspace: Any) -> str:
+    """Like ``money``, with two decimals (cost per result, value per unit)."""
+    from converge.finance.money import money as show
+
+    return show(amount, getattr(workspace, "currency", ""), cents=True)

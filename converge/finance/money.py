@@ -1,0 +1,18 @@
+"""Showing money: whole units with grouping in the active language ("1,234,500 SEK" in
+English, "1 234 500 SEK" in Swedish), or with öre/cents where they matter. One place, so the
+page, the PDF and the deck print the same figure the same way."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.formats import number_format
+
+
+def money(amount: Decimal | int | None, currency: str, *, cents: bool = False) -> str:
+    if amount is None:
+        return "—"
+    text = number_format(
+        Decimal(amount), decimal_pos=2 if cents else 0, use_l10n=True, force_grouping=True
+    )
+    return f"{text} {currency}"
