@@ -605,25 +605,31 @@ def spend_import_check(
     return record, result
 
 
-@transaction.atomic
 def spend_import_commit(*, actor: User, record: SpendImport) -> SpendImport:
     """Step 2: write the new rows in one transaction — or nothing, when the file (checked
-    again now, against today's lines and spend) has any problem."""
+    again now, against today's lines and spend) has any problem; the problems are then kept
+    on the import for the page to show."""
     _require_manage(actor, record.workspace)
-    record = SpendImport.objects.select_for_update().get(pk=record.pk)
-    if record.committed_at is not None:
-        raise ConvergeError(_("This file is already imported."), status=409)
-    result = plan(record.workspace, stored_file(record))
-    if result.problems:
-        record.problems = result.problems
-        record.rows_added, record.rows_unchanged = len(result.added), len(result.unchanged)
-        record.save(update_fields=["problems", "rows_added", "rows_unchanged"])
-        raise ConvergeError(
-            _("The file has %(count)s problems, so nothing was imported.")
-            % {"count": len(result.problems)},
-            details={"problems": result.problems},
-            status=422,
-        )
+    with transaction.atomic():
+        record = SpendImport.objects.select_for_update().get(pk=record.pk)
+        if record.committed_at is not None:
+            raise ConvergeError(_("This file is already imported."), status=409)
+        result = plan(record.workspace, stored_file(record))
+        if not result.problems:
+            _write(actor, record, result)
+            return record
+    record.problems = result.problems
+    record.rows_added, record.rows_unchanged = len(result.added), len(result.unchanged)
+    record.save(update_fields=["problems", "rows_added", "rows_unchanged"])
+    raise ConvergeError(
+        _("The file has %(count)s problems, so nothing was imported.")
+        % {"count": len(result.problems)},
+        details={"problems": result.problems},
+        status=422,
+    )
+
+
+def _write(actor: User, record: SpendImport, result: SpendPlan) -> None:
     try:
         with transaction.atomic():
             SpendEntry.objects.bulk_create(
@@ -657,4 +663,3 @@ def spend_import_commit(*, actor: User, record: SpendImport) -> SpendImport:
         "spend_import.commit",
         {"added": [None, record.rows_added], "unchanged": [None, record.rows_unchanged]},
     )
-    return record
