@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 FILES = Path(__file__).parent / "files"
 
 GOOD = (
-    "date,amount,line,supplier,reference,note\n"
-    "2026-03-05,12500.00,Paid social: Instagram,Meta Platforms Ireland,INV-311,March campaign\n"
-    '2026-03-31,"1 234,50",Content production,Nordljus Produktion,,Product shoot\n'
-    "2026-04-30,999,Content production,Nordljus Produktion,,\n"
-    "2026-04-30,999,Content production,Nordljus Produktion,,\n"
-).encode()
+    b"date,amount,line,supplier,reference,note\n"
+    b"2026-03-05,12500.00,Paid social: Instagram,Meta Platforms Ireland,INV-311,March campaign\n"
+    b'2026-03-31,"1 234,50",Content production,Nordljus Produktion,,Product shoot\n'
+    b"2026-04-30,999,Content production,Nordljus Produktion,,\n"
+    b"2026-04-30,999,Content production,Nordljus Produktion,,\n"
+)
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ def test_every_kind_of_bad_row_is_named_with_its_row_and_column(world: World, li
         "2026-03-05,100,Paid social: Instagram,,A-1,\n"  # 15: repeated reference
         f"2026-03-05,100,Paid social: Instagram,{'x' * 201},,\n"  # 16: supplier too long
     ).encode()
-    record, plan = check(world, data)
+    record, _plan = check(world, data)
     assert codes(record) == [
         (3, "date", "date_not_a_date"),
         (4, "date", "date_no_such_day"),

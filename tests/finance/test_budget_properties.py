@@ -3,6 +3,7 @@ amount; even shares add up to 100; category totals add up to the grand total."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date
 from decimal import Decimal
@@ -26,7 +27,7 @@ def valid_shares(draw: st.DrawFn) -> list[Decimal]:
     n = draw(st.integers(min_value=1, max_value=12))
     cuts = sorted(draw(st.lists(st.integers(1, 9999), min_size=n - 1, max_size=n - 1, unique=True)))
     points = [0, *cuts, 10000]
-    return [Decimal(b - a) / 100 for a, b in zip(points, points[1:], strict=False)]
+    return [Decimal(b - a) / 100 for a, b in itertools.pairwise(points)]
 
 
 @given(amounts=st.lists(cents, min_size=1, max_size=20), shares=valid_shares())
