@@ -113,7 +113,7 @@ class AllocationForm(forms.Form):
                 label=names[target.pk], required=False, initial=target.pk in current
             )
             self.fields[share] = forms.DecimalField(
-                label=_("Share (%) of %(name)s") % {"name": names[target.pk]},
+                label=_("Share of %(name)s, in percent") % {"name": names[target.pk]},
                 required=False,
                 max_digits=5,
                 decimal_places=2,
