@@ -337,10 +337,10 @@ def test_an_import_is_uploaded_previewed_and_committed(
 ) -> None:
     client = signed_in(world.lead)
     data = (
-        "date;amount;line;supplier;reference;note\n"
-        "2026-04-28;20 000,00;Paid social: Instagram;Meta;M-4;April\n"
-        "2026-04-30;1 500,50;Management suite;Suite AB;S-4;\n"
-    ).encode()
+        b"date;amount;line;supplier;reference;note\n"
+        b"2026-04-28;20 000,00;Paid social: Instagram;Meta;M-4;April\n"
+        b"2026-04-30;1 500,50;Management suite;Suite AB;S-4;\n"
+    )
     response = client.post(
         f"{BASE}spend/import/", {"file": SimpleUploadedFile("april.csv", data, "text/csv")}
     )
@@ -359,11 +359,11 @@ def test_an_import_with_problems_lists_them_by_row_and_column(
 ) -> None:
     client = signed_in(world.lead)
     data = (
-        "date,amount,line,supplier,reference,note\n"
-        "2026-04-28,20000,Paid social: Instagram,Meta,M-4,\n"
-        "2026-04-31,100,Paid social: Instagram,Meta,,\n"
-        "2026-04-30,100,Managment suite,,,\n"
-    ).encode()
+        b"date,amount,line,supplier,reference,note\n"
+        b"2026-04-28,20000,Paid social: Instagram,Meta,M-4,\n"
+        b"2026-04-31,100,Paid social: Instagram,Meta,,\n"
+        b"2026-04-30,100,Managment suite,,,\n"
+    )
     response = client.post(
         f"{BASE}spend/import/", {"file": SimpleUploadedFile("bad.csv", data, "text/csv")}
     )
