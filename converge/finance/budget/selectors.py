@@ -28,7 +28,7 @@ from converge.finance.models import (
 from converge.measurement.models import Channel
 from converge.strategy.models import Initiative, SocialObjective
 
-ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
 
 
