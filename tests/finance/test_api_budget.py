@@ -165,10 +165,10 @@ def test_spend_is_listed_and_filtered(world: World) -> None:
 
 
 CSV = (
-    "date;amount;line;supplier;reference;note\n"
-    "2026-03-05;12 500,00;IG;Meta;INV-1;\n"
-    "2026-03-06;1 000,50;IG;Meta;;\n"
-).encode()
+    b"date;amount;line;supplier;reference;note\n"
+    b"2026-03-05;12 500,00;IG;Meta;INV-1;\n"
+    b"2026-03-06;1 000,50;IG;Meta;;\n"
+)
 
 
 def test_a_csv_body_is_checked_then_committed_in_two_calls(world: World) -> None:
