@@ -274,9 +274,9 @@ def test_the_overview_runs_a_fixed_number_of_queries(
     for i in range(20):
         line(world, f"Extra {i}", category="other", planned="1000")
     client = signed_in(world.lead)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         assert client.get(BASE + "?year=2026").status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         assert client.get(f"{BASE}years/").status_code == 200
 
 
