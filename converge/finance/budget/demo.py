@@ -283,14 +283,18 @@ def _months(year: int, today: date) -> list[int]:
 def _spend(
     workspace: Workspace, actor: User, line: BudgetLine, spec: Spec, today: date
 ) -> list[SpendEntry]:
-    planned = line.planned
-    yearly = planned * Decimal(spec.run_rate)
+    yearly = (line.planned * Decimal(spec.run_rate)).quantize(Decimal("1"), ROUND_HALF_UP)
+    weights = [Decimal(w) for w in spec.pattern]
     rows = []
     for month in _months(line.year, today):
-        weight = Decimal(spec.pattern[month - 1])
+        weight = weights[month - 1]
         if not weight:
             continue
-        amount = (yearly * weight / 12).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        # each month the share of the year so far less what earlier months had, in whole
+        # kronor, so that a whole year adds up to exactly the yearly amount
+        before = sum(weights[: month - 1], Decimal(0))
+        upto = (yearly * (before + weight) / 12).quantize(Decimal("1"), ROUND_HALF_UP)
+        amount = upto - (yearly * before / 12).quantize(Decimal("1"), ROUND_HALF_UP)
         day = date(line.year, month, min(25, monthrange(line.year, month)[1]))
         reference = f"NV-{spec.code}-{line.year}{month:02d}"
         rows.append(
