@@ -252,7 +252,9 @@ def test_the_multi_year_page_shows_growth(world: World, signed_in) -> None:
     line(world, "IG", year=2025, planned="200000")
     line(world, "IG", year=2026, planned="250000")
     page = signed_in(world.executive).get(f"{BASE}years/").content.decode()
-    assert "+25.0 %" in page and "200,000" in page and "250,000" in page and "Amounts in SEK." in page
+    assert (
+        "+25.0 %" in page and "200,000" in page and "250,000" in page and "Amounts in SEK." in page
+    )
 
 
 def test_the_years_lines_download_as_csv_and_xlsx(

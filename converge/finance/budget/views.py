@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from converge.core import exports
 from converge.core.errors import ConvergeError
 from converge.core.forms import show_error
 from converge.core.models import Capability
+from converge.core.pages import url_for
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.finance.budget import selectors, services
@@ -36,10 +36,6 @@ from converge.finance.models import AllocationKind, BudgetLine
 VIEW = Capability.VIEW_BUDGET
 MANAGE = services.MANAGE
 PAGE_SIZE = 50
-
-
-def _url(request: WorkspaceRequest, name: str, *args: Any) -> str:
-    return reverse(name, args=[request.workspace.slug, *args])
 
 
 def _year(request: WorkspaceRequest, default: int) -> int:
@@ -114,7 +110,7 @@ def years(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 def copy_year(request: WorkspaceRequest) -> HttpResponse:
     form = CopyYearForm(request.POST)
-    back = _url(request, "budget")
+    back = url_for(request, "budget")
     if not form.is_valid():
         messages.error(request, _("Enter two years."))
         return redirect(back)
@@ -158,11 +154,11 @@ def line_edit(request: WorkspaceRequest, budget_line: str | None = None) -> Http
             show_error(form, exc)
         else:
             messages.success(request, _("Budget line saved."))
-            return redirect(_url(request, "budget_line", saved.uuid))
+            return redirect(url_for(request, "budget_line", saved.uuid))
     cancel = (
-        _url(request, "budget_line", line.uuid)
+        url_for(request, "budget_line", line.uuid)
         if line
-        else f"{_url(request, 'budget')}?year={initial['year']}"
+        else f"{url_for(request, 'budget')}?year={initial['year']}"
     )
     return render(
         request,
@@ -251,7 +247,7 @@ def line_allocations(request: WorkspaceRequest, budget_line: str) -> HttpRespons
     )
     if kind not in AllocationKind.values:
         messages.error(request, _("Choose objectives, initiatives or channels."))
-        return redirect(_url(request, "budget_line", line.uuid))
+        return redirect(url_for(request, "budget_line", line.uuid))
     funded = selectors.allocations(line)
     forms = _allocation_forms(line, funded, request.POST, only=kind)
     form = forms[kind]
@@ -262,7 +258,7 @@ def line_allocations(request: WorkspaceRequest, budget_line: str) -> HttpRespons
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("What this line funds is saved."))
-            return redirect(_url(request, "budget_line", line.uuid) + f"#funds-{kind}")
+            return redirect(url_for(request, "budget_line", line.uuid) + f"#funds-{kind}")
     return _line_page(request, line, forms)
 
 
@@ -274,9 +270,9 @@ def line_delete(request: WorkspaceRequest, budget_line: str) -> HttpResponse:
         services.line_delete(actor=request.user, line=line)
     except ConvergeError as exc:
         messages.error(request, exc.message)
-        return redirect(_url(request, "budget_line", line.uuid))
+        return redirect(url_for(request, "budget_line", line.uuid))
     messages.success(request, _("Budget line deleted."))
-    return redirect(f"{_url(request, 'budget')}?year={line.year}")
+    return redirect(f"{url_for(request, 'budget')}?year={line.year}")
 
 
 # --- Spend ----------------------------------------------------------------------------------
@@ -335,7 +331,7 @@ def spend_new(request: WorkspaceRequest) -> HttpResponse:
             show_error(form, exc)
         else:
             messages.success(request, _("Spend booked."))
-            return redirect(_url(request, "budget_line", entry.line.uuid))
+            return redirect(url_for(request, "budget_line", entry.line.uuid))
     return render(
         request,
         "finance/budget/form.html",
@@ -343,7 +339,7 @@ def spend_new(request: WorkspaceRequest) -> HttpResponse:
             "nav": "budget_spend",
             "form": form,
             "title": _("Book spend"),
-            "cancel": _url(request, "budget_spend"),
+            "cancel": url_for(request, "budget_spend"),
         },
     )
 
@@ -356,7 +352,7 @@ def spend_delete(request: WorkspaceRequest, spend_entry: str) -> HttpResponse:
     messages.success(request, _("Spend entry deleted."))
     back = request.POST.get("next", "")
     if not back.startswith(f"/w/{request.workspace.slug}/"):
-        back = _url(request, "budget_spend")
+        back = url_for(request, "budget_spend")
     return redirect(back)
 
 
@@ -383,7 +379,7 @@ def import_page(request: WorkspaceRequest) -> HttpResponse:
             except ConvergeError as exc:
                 show_error(form, exc)
             else:
-                return redirect(_url(request, "budget_import_detail", record.uuid))
+                return redirect(url_for(request, "budget_import_detail", record.uuid))
     return render(
         request,
         "finance/budget/import.html",
@@ -433,4 +429,4 @@ def import_commit(request: WorkspaceRequest, spend_import: str) -> HttpResponse:
             _("%(added)s spend entries added; %(unchanged)s were already there.")
             % {"added": done.rows_added, "unchanged": done.rows_unchanged},
         )
-    return redirect(_url(request, "budget_import_detail", record.uuid))
+    return redirect(url_for(request, "budget_import_detail", record.uuid))
