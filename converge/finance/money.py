@@ -4,7 +4,7 @@ page, the PDF and the deck print the same figure the same way."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 
@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 def money(amount: Decimal | int | None, currency: str, *, cents: bool = False) -> str:
     if amount is None:
         return "—"
-    text = number_format(
-        Decimal(amount), decimal_pos=2 if cents else 0, use_l10n=True, force_grouping=True
-    )
+    # Django's number_format cuts digits off; round half up to the shown precision first.
+    shown = Decimal(amount).quantize(Decimal("0.01") if cents else Decimal(1), ROUND_HALF_UP)
+    text = number_format(shown, decimal_pos=2 if cents else 0, use_l10n=True, force_grouping=True)
     return f"{text} {currency}"
