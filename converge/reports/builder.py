@@ -880,7 +880,8 @@ def _return(ctx: Context, budget: dict[str, Decimal | None]) -> Built:
     section.notes = _(
         "Expected hard value %(value)s against a cost with contingency of %(cost)s: a return of "
         "%(roi)s. Every assumption has an owner, a source and a date. Soft value is shown apart "
-        "and never counted."
+        "and never counted. The rule: the improvement from baseline to target in a year × the "
+        "value of one unit, counted from the year the target is due."
     ) % {
         "value": ctx.m(expected),
         "cost": ctx.m(cost),

@@ -87,7 +87,7 @@ def vega_spec(chart: Chart) -> Spec:
             "title": None,
             "sort": names,
             "scale": {"domain": names, "range": PALETTE[: len(names)]},
-            "legend": {"orient": "bottom", "columns": 3},
+            "legend": {"orient": "bottom", "columns": 3, "columnPadding": 18, "labelLimit": 220},
         },
         "order": {"field": "order"},
         "tooltip": [
@@ -187,24 +187,32 @@ def render_pptx(doc: Document) -> bytes:
             para.font.size = Pt(size)
             para.space_after = Pt(6)
 
-    def add_table(slide: Any, table: Table, left: Emu, top: Emu, width: Emu, max_rows: int = 12) -> None:
+    def add_table(
+        slide: Any,
+        table: Table,
+        left: Emu,
+        top: Emu,
+        width: Emu,
+        max_rows: int = 12,
+        size: int | None = None,
+    ) -> None:
         view = table_view(table, doc.currency)
         body = view.rows[:max_rows] + view.footer
         rows, cols = len(body) + 1, len(view.head)
         height = Emu(int(Inches(0.3)) * rows)
         shape = slide.shapes.add_table(rows, cols, left, top, width, height)
         grid = shape.table
-        size = Pt(11 if cols <= 5 else 9)
+        font = Pt(size or (11 if cols <= 5 else 9))
         for c, (label, _num) in enumerate(view.head):
             grid.cell(0, c).text = label
-            grid.cell(0, c).text_frame.paragraphs[0].font.size = size
+            grid.cell(0, c).text_frame.paragraphs[0].font.size = font
             grid.cell(0, c).text_frame.paragraphs[0].font.bold = True
         for r, row in enumerate(body, start=1):
             for c, (text, _num) in enumerate(row):
                 cell = grid.cell(r, c)
                 cell.text = text[:160]
                 para = cell.text_frame.paragraphs[0]
-                para.font.size = size
+                para.font.size = font
                 para.font.bold = r > len(view.rows[:max_rows])
 
     def add_chart(slide: Any, chart: Chart, left: Emu, top: Emu, width: Emu, height: Emu) -> None:
@@ -218,11 +226,13 @@ def render_pptx(doc: Document) -> bytes:
             else XL_CHART_TYPE.COLUMN_CLUSTERED
         )
         graphic = slide.shapes.add_chart(kind, left, top, width, height, data).chart
+        graphic.font.size = Pt(11)
         graphic.has_legend = True
         graphic.legend.position = XL_LEGEND_POSITION.BOTTOM
         graphic.legend.include_in_layout = False
         graphic.has_title = True
         graphic.chart_title.text_frame.text = f"{chart.title} ({chart.unit})"
+        graphic.chart_title.text_frame.paragraphs[0].font.size = Pt(14)
         graphic.value_axis.tick_labels.number_format = "#,##0"
         graphic.value_axis.tick_labels.number_format_is_linked = False
 
@@ -258,10 +268,9 @@ def render_pptx(doc: Document) -> bytes:
             )
         elif section.charts:
             half = Emu(int(full) // 2)
-            text_box(slide, margin, top, half - Inches(0.2), Inches(1.4), lines[:2], 12)
-            add_chart(slide, section.charts[0], margin + half, top, half, Inches(5.2))
-            if section.tables:
-                add_table(slide, section.tables[-1] if section.key == "return" else section.tables[0], margin, top + Inches(1.6), half - Inches(0.2), max_rows=8)
+            table = section.tables[-1] if section.key == "return" else section.tables[0]
+            add_table(slide, table, margin, top, half - Inches(0.3), max_rows=8, size=10)
+            add_chart(slide, section.charts[0], margin + half, top, half, Inches(5.4))
         elif section.tables:
             text_box(slide, margin, top, full, Inches(0.9), lines[:1], 13)
             add_table(slide, section.tables[0], margin, top + Inches(1.0), full, max_rows=10)

@@ -104,7 +104,7 @@ def totals(workspace: Workspace, year: int | None = None, *, in_case_only: bool 
         qs = qs.filter(in_business_case=True)
     reviewed = Q(reviewed_at__isnull=False)
     sums = qs.aggregate(
-        cost=Coalesce(Sum("cost"), ZERO),
+        total_cost=Coalesce(Sum("cost"), ZERO),
         social_cost=Coalesce(Sum("cost", filter=Q(kind=ActivityKind.SOCIAL)), ZERO),
         freed=Coalesce(
             Sum(
@@ -119,6 +119,7 @@ def totals(workspace: Workspace, year: int | None = None, *, in_case_only: bool 
         ),
         moved=Coalesce(Sum("move_to_social", filter=reviewed), ZERO),
     )
+    sums["cost"] = sums.pop("total_cost")
     return {k: Decimal(v) for k, v in sums.items()}
 
 

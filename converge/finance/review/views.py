@@ -25,8 +25,8 @@ VIEW = Capability.VIEW_BUDGET
 MANAGE = Action.MANAGE_BUDGET
 
 
-def _year(request: WorkspaceRequest) -> int | None:
-    years = selectors.years(request.workspace)
+def _year(request: WorkspaceRequest, years: list[int] | None = None) -> int | None:
+    years = selectors.years(request.workspace) if years is None else years
     asked = request.GET.get("year", "")
     if asked.isdigit() and int(asked) in years:
         return int(asked)
@@ -41,14 +41,15 @@ def _list_url(request: WorkspaceRequest, year: int | None = None) -> str:
 @workspace_view(VIEW)
 def review(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    year = _year(request)
+    years = selectors.years(ws)
+    year = _year(request, years)
     items = list(selectors.activities(ws, year)) if year else []
     return render(
         request,
         "finance/review/review.html",
         {
             "year": year,
-            "years": selectors.years(ws),
+            "years": years,
             "groups": selectors.ranked(items),
             "totals": selectors.totals(ws, year),
             "case_totals": selectors.totals(ws, year, in_case_only=True),
