@@ -136,7 +136,7 @@ def test_ranking_groups_by_unit_and_orders_by_cost_per_result(world: World) -> N
         "Trade fair", "Organic social", "Newsletter", "Paid social", "Printed catalogue",
         "Posters",
     ]  # fmt: skip
-    assert groups[0].social_cost_per_result == D(100000) / D(60)
+    assert groups[0].social_cost_per_result == D("1666.67")  # 100,000 / 60, to the cent
     assert groups[1].social_cost_per_result is None
 
 

@@ -4,7 +4,7 @@ ranking (cost per result within one result unit) is computed per row."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
@@ -42,6 +42,11 @@ def years(workspace: Workspace) -> list[int]:
     )
 
 
+def cents(value: Decimal | None) -> Decimal | None:
+    """Rounded to the cent for showing (money() cuts digits off; it does not round)."""
+    return None if value is None else value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 @dataclass
 class Row:
     activity: CommActivity
@@ -49,7 +54,11 @@ class Row:
 
     @property
     def cost_per_result(self) -> Decimal | None:
-        return self.suggestion.cost_per_result
+        return cents(self.suggestion.cost_per_result)
+
+    @property
+    def social_cost_per_result(self) -> Decimal | None:
+        return cents(self.suggestion.social_cost_per_result)
 
     @property
     def is_social(self) -> bool:
@@ -83,7 +92,7 @@ def ranked(items: list[CommActivity]) -> list[UnitGroup]:
     for a in items:
         s = suggestions[str(a.uuid)]
         key = rules.unit_key(a.result_unit)
-        group = groups.setdefault(key, UnitGroup(a.result_unit, s.social_cost_per_result))
+        group = groups.setdefault(key, UnitGroup(a.result_unit, cents(s.social_cost_per_result)))
         group.rows.append(Row(a, s))
     for group in groups.values():
         group.rows.sort(

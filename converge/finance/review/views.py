@@ -175,7 +175,7 @@ def review_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
                     a.results,
                     a.result_unit,
                     r.cost_per_result,
-                    r.suggestion.social_cost_per_result,
+                    selectors.cents(r.suggestion.social_cost_per_result),
                     r.suggestion.proposal,
                     r.suggestion.move_to_social,
                     a.proposal if a.reviewed_at else "",
