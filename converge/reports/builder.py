@@ -328,6 +328,10 @@ def _objectives(ctx: Context) -> Section:
     return section
 
 
+def _cents(value: Decimal | None) -> Decimal | None:
+    return None if value is None else maths.cents(value)
+
+
 def _with_unit(value: Decimal | None, unit: str) -> str:
     if value is None:
         return "—"
@@ -943,7 +947,7 @@ def _reallocation(ctx: Context) -> Built:
                     str(a.year),
                     a.cost,
                     f"{_num(a.results)} {a.result_unit}",
-                    cost_per_result(a.cost, a.results),
+                    _cents(cost_per_result(a.cost, a.results)),
                     a.get_proposal_display(),
                     a.move_to_social,
                 ]

@@ -129,7 +129,7 @@ def totals(workspace: Workspace, year: int | None = None, *, in_case_only: bool 
         moved=Coalesce(Sum("move_to_social", filter=reviewed), ZERO),
     )
     sums["cost"] = sums.pop("total_cost")
-    return {k: Decimal(v) for k, v in sums.items()}
+    return {k: Decimal(v).quantize(Decimal("0.01")) for k, v in sums.items()}
 
 
 def in_business_case(workspace: Workspace) -> list[CommActivity]:
