@@ -70,7 +70,7 @@ def case_list(request: HttpRequest, slug: str) -> list[CaseOut]:
 def case_post(request: HttpRequest, slug: str, payload: CaseIn) -> tuple[int, Any]:
     workspace, me = _context(request, slug, MANAGE)
     case = services.business_case_save(actor=me.user, workspace=workspace, **payload.dict())
-    return 201, _out(case)
+    return 201, _out(selectors.get_business_case(workspace, case.uuid))
 
 
 @router.get(f"{BASE}/{{business_case}}.pdf", summary="The business case as a PDF")
@@ -108,9 +108,8 @@ def case_get(request: HttpRequest, slug: str, business_case: UUID) -> dict[str, 
 def case_put(request: HttpRequest, slug: str, business_case: UUID, payload: CaseIn) -> CaseOut:
     workspace, me = _context(request, slug, MANAGE)
     case = selectors.get_business_case(workspace, business_case)
-    return _out(
-        services.business_case_save(actor=me.user, workspace=workspace, case=case, **payload.dict())
-    )
+    services.business_case_save(actor=me.user, workspace=workspace, case=case, **payload.dict())
+    return _out(selectors.get_business_case(workspace, business_case))
 
 
 @router.delete(f"{BASE}/{{business_case}}", response={204: None}, summary="Delete one")

@@ -127,7 +127,8 @@ def case_detail(request: WorkspaceRequest, business_case: str) -> HttpResponse:
 
 
 def _filename(case: BusinessCase, ext: str) -> str:
-    return f"{slugify(case.workspace.slug)}-{slugify(case.title) or 'business-case'}.{ext}"
+    title = slugify(case.title.replace("–", "-").replace("—", "-")) or "business-case"
+    return f"{slugify(case.workspace.slug)}-{title}.{ext}"
 
 
 @workspace_view(VIEW)
