@@ -134,17 +134,19 @@ def _summary(
             )
         ]
     rate = value.get("roi")
+    cost = budget["cost_with_contingency"]
     bullets = [
         _("Cost over %(n)s years, with %(pct)s%% contingency: %(cost)s.")
-        % {
-            "n": len(ctx.years),
-            "pct": _num(case.cost_contingency),
-            "cost": ctx.m(budget["cost_with_contingency"]),
-        },
+        % {"n": len(ctx.years), "pct": _num(case.cost_contingency), "cost": ctx.m(cost)}
+        if cost
+        else _("Cost: no budget lines for these years yet."),
         _("Expected hard value over the same years: %(value)s.")
-        % {"value": ctx.m(value["expected_value"])},
-        _("Return on investment: %(roi)s.")
-        % {"roi": f"{(rate * 100).quantize(Decimal('1'))} %" if rate is not None else "—"},
+        % {"value": ctx.m(value["expected_value"])}
+        if value["expected_value"]
+        else _("Expected hard value: no KPI with a target has a hard value assumption yet."),
+        _("Return on investment: %(roi)s.") % {"roi": _percent(rate)}
+        if rate is not None
+        else _("Return on investment: not computable yet (it needs a cost and a value)."),
         _("Budget moved from current activities to social: %(moved)s a year.")
         % {"moved": ctx.m(realloc["moved_to_social"])},
     ]
@@ -326,6 +328,10 @@ def _objectives(ctx: Context) -> Section:
         "a target and a date. Social is not a silver bullet: we picked what is achievable."
     ) % {"n": len(objectives), "r": realistic, "k": len(kpi_rows)}
     return section
+
+
+def _percent(rate: Decimal | None) -> str:
+    return "—" if rate is None else f"{(rate * 100).quantize(Decimal('1'))} %"
 
 
 def _cents(value: Decimal | None) -> Decimal | None:
@@ -837,7 +843,7 @@ def _return(ctx: Context, budget: dict[str, Decimal | None]) -> Built:
                 footer=[
                     [
                         _("Return on investment"),
-                        f"{(rate * 100).quantize(Decimal('1'))} %" if rate is not None else "—",
+                        _percent(rate),
                     ]
                 ],
                 caption=_("Return on investment over %(first)s–%(last)s")
@@ -889,7 +895,7 @@ def _return(ctx: Context, budget: dict[str, Decimal | None]) -> Built:
     ) % {
         "value": ctx.m(expected),
         "cost": ctx.m(cost),
-        "roi": f"{(rate * 100).quantize(Decimal('1'))} %" if rate is not None else "—",
+        "roi": _percent(rate),
     }
     return Built(section, figures)
 
