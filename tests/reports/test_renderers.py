@@ -94,7 +94,7 @@ def test_a_swedish_case_gives_a_swedish_deck(full_case: BusinessCase) -> None:
     ]
     assert [name for name, _v in charts(prs)["Förväntad avkastning"]] == [
         "Förväntat hårt värde",
-        "Kostnad med marginal",
+        "Kostnad med buffert",
     ]
     assert "1 800 000 SEK" in prs.slides[6].notes_slide.notes_text_frame.text.replace("\xa0", " ")
 
