@@ -183,7 +183,14 @@ def _who(ctx: Context) -> Section:
                 else _("%(n)s users") % {"n": _num(p.figure)}
             )
             rows.append(
-                [a.name, a.get_kind_display(), p.get_platform_display(), figure, p.source, p.figure_date]
+                [
+                    a.name,
+                    a.get_kind_display(),
+                    p.get_platform_display(),
+                    figure,
+                    p.source,
+                    p.figure_date,
+                ]
             )
     competitors = list(strategy_selectors.competitors(ws))
     gains = [
@@ -191,7 +198,9 @@ def _who(ctx: Context) -> Section:
         for c in competitors
         for o in c.observations.all()
     ]
-    studies = [[s.title, s.figures or s.summary, s.source] for s in strategy_selectors.case_studies(ws)]
+    studies = [
+        [s.title, s.figures or s.summary, s.source] for s in strategy_selectors.case_studies(ws)
+    ]
     section = Section(key="who", heading=_("Who is using social"))
     if rows:
         section.paragraphs.append(
@@ -468,9 +477,9 @@ def _how(ctx: Context) -> Section:
         ngettext(
             "%(title)s (%(kind)s), %(n)s session held",
             "%(title)s (%(kind)s), %(n)s sessions held",
-            t.session_count,
+            getattr(t, "session_count", 0),
         )
-        % {"title": t.title, "kind": t.get_kind_display(), "n": t.session_count}
+        % {"title": t.title, "kind": t.get_kind_display(), "n": getattr(t, "session_count", 0)}
         for t in trainings
     ]
     p8 = part(
@@ -480,12 +489,14 @@ def _how(ctx: Context) -> Section:
         bool(committees or model),
     )
     if model:
-        p8.paragraphs.append(
-            _("Operating model: %(kind)s.") % {"kind": model.get_kind_display()}
-        )
+        p8.paragraphs.append(_("Operating model: %(kind)s.") % {"kind": model.get_kind_display()})
     p8.bullets = [
         _("%(name)s: %(cadence)s, %(n)s members")
-        % {"name": c.name, "cadence": describe_cadence(c.rrule).lower(), "n": c.seat_count}
+        % {
+            "name": c.name,
+            "cadence": describe_cadence(c.rrule).lower(),
+            "n": getattr(c, "seat_count", 0),
+        }
         for c in committees
     ]
     parts = [p1, p2, p3, p4, p5, p6, p7, p8]
@@ -527,7 +538,11 @@ def _resources(ctx: Context) -> Section:
     if team:
         section.tables.append(
             Table(
-                columns=[Column(_("Person")), Column(_("Role in the team")), Column(_("Time"), PERCENT)],
+                columns=[
+                    Column(_("Person")),
+                    Column(_("Role in the team")),
+                    Column(_("Time"), PERCENT),
+                ],
                 rows=[[str(t.membership.user), t.role, Decimal(t.time_share)] for t in team],
                 caption=_("The dedicated team"),
             )
@@ -711,7 +726,7 @@ def _timeline(ctx: Context) -> Section:
             caption=_("Roadmap initiatives with schedule contingency"),
         )
     )
-    latest = max(r[4] for r in rows)
+    latest = max(maths.stretched_end(i.start, i.end, pct) for i in initiatives)
     section.notes = _(
         "%(n)s initiatives. With %(pct)s%% schedule contingency the last one ends on %(day)s."
     ) % {"n": len(rows), "pct": _num(pct), "day": _d(latest)}
@@ -885,7 +900,10 @@ def _return(ctx: Context, budget: dict[str, Decimal | None]) -> Built:
                 "Soft value, not counted in the return (Barcelona Principles): %(value)s over "
                 "the case, from %(names)s."
             )
-            % {"value": ctx.m(soft_total), "names": ", ".join(sorted({r[1] for r in soft_rows}))}
+            % {
+                "value": ctx.m(soft_total),
+                "names": ", ".join(sorted({str(r[1]) for r in soft_rows})),
+            }
         )
     section.notes = _(
         "Expected hard value %(value)s against a cost with contingency of %(cost)s: a return of "
@@ -905,9 +923,7 @@ def _return(ctx: Context, budget: dict[str, Decimal | None]) -> Built:
 
 def _reallocation(ctx: Context) -> Built:
     ws = ctx.case.workspace
-    items = [
-        a for a in review_selectors.in_business_case(ws) if a.kind != ActivityKind.SOCIAL
-    ]
+    items = [a for a in review_selectors.in_business_case(ws) if a.kind != ActivityKind.SOCIAL]
     moved = sum((a.move_to_social for a in items), ZERO)
     freed = sum(
         (

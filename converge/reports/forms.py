@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from converge.reports.models import CaseAudience, CaseLanguage
 
-PERCENT = {"min_value": Decimal(0), "max_value": Decimal(500), "max_digits": 5, "decimal_places": 2}
+PERCENT: dict[str, Any] = {
+    "min_value": Decimal(0),
+    "max_value": Decimal(500),
+    "max_digits": 5,
+    "decimal_places": 2,
+}
 
 
 class BusinessCaseForm(forms.Form):

@@ -177,7 +177,9 @@ def render_pptx(doc: Document) -> bytes:
         slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(30)
         return slide
 
-    def text_box(slide: Any, left: Emu, top: Emu, width: Emu, height: Emu, lines: list[str], size: int = 14) -> None:
+    def text_box(
+        slide: Any, left: int, top: int, width: int, height: int, lines: list[str], size: int = 14
+    ) -> None:
         box = slide.shapes.add_textbox(left, top, width, height)
         frame = box.text_frame
         frame.word_wrap = True
@@ -190,9 +192,9 @@ def render_pptx(doc: Document) -> bytes:
     def add_table(
         slide: Any,
         table: Table,
-        left: Emu,
-        top: Emu,
-        width: Emu,
+        left: int,
+        top: int,
+        width: int,
         max_rows: int = 12,
         size: int | None = None,
     ) -> None:
@@ -215,7 +217,7 @@ def render_pptx(doc: Document) -> bytes:
                 para.font.size = font
                 para.font.bold = r > len(view.rows[:max_rows])
 
-    def add_chart(slide: Any, chart: Chart, left: Emu, top: Emu, width: Emu, height: Emu) -> None:
+    def add_chart(slide: Any, chart: Chart, left: int, top: int, width: int, height: int) -> None:
         data = CategoryChartData()
         data.categories = chart.categories
         for s in chart.series:
@@ -242,8 +244,11 @@ def render_pptx(doc: Document) -> bytes:
     slide = prs.slides.add_slide(title_layout)
     slide.shapes.title.text = doc.title
     slide.placeholders[1].text = doc.subtitle
-    notes(slide, _("%(title)s: the business case for social media, %(subtitle)s.")
-          % {"title": doc.title, "subtitle": doc.subtitle})
+    notes(
+        slide,
+        _("%(title)s: the business case for social media, %(subtitle)s.")
+        % {"title": doc.title, "subtitle": doc.subtitle},
+    )
 
     for section in doc.sections:
         slide = title_only(section.heading)
@@ -288,10 +293,6 @@ def _part_summary(part: Any) -> str:
         return part.paragraphs[0] if part.paragraphs else ""
     bits = list(part.paragraphs) + list(part.bullets)
     if part.tables:
-        bits.append(
-            _("%(n)s rows") % {"n": len(part.tables[0].rows)}
-            if not bits
-            else ""
-        )
+        bits.append(_("%(n)s rows") % {"n": len(part.tables[0].rows)} if not bits else "")
     text = "; ".join(b for b in bits if b)
     return text if len(text) <= 220 else text[:217] + "…"

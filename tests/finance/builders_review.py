@@ -12,7 +12,9 @@ from tests.conftest import World
 D = Decimal
 
 
-def activity(world: World, name: str, kind: str, cost: str, results: str, **kw: object) -> CommActivity:
+def activity(
+    world: World, name: str, kind: str, cost: str, results: str, **kw: object
+) -> CommActivity:
     return services.activity_save(
         actor=world.lead,
         workspace=world.workspace,

@@ -47,7 +47,9 @@ def test_the_proposal_and_a_review_through_the_api(world: World) -> None:
     items = build_activities(world)
     lead = client_for(world, world.lead)
     proposal = send(lead, "get", "/proposal?year=2026").json()
-    suggested = {s["name"]: (s["suggested"], s["suggested_move_to_social"]) for s in proposal["suggestions"]}
+    suggested = {
+        s["name"]: (s["suggested"], s["suggested_move_to_social"]) for s in proposal["suggestions"]
+    }
     assert suggested["Printed catalogue"] == ("stop", "200000.00")
     assert suggested["Newsletter"] == ("reduce", "15000.00")
     assert suggested["Trade fair"] == ("keep", "0")
@@ -70,6 +72,13 @@ def test_an_executive_reads_but_may_not_write_and_a_member_may_not_read(world: W
     build_activities(world)
     executive = client_for(world, world.executive)
     assert send(executive, "get", "").status_code == 200
-    body = {"name": "X", "kind": "print", "year": 2026, "cost": "1", "results": "1", "result_unit": "leads"}
+    body = {
+        "name": "X",
+        "kind": "print",
+        "year": 2026,
+        "cost": "1",
+        "results": "1",
+        "result_unit": "leads",
+    }
     assert send(executive, "post", "", body).status_code == 403
     assert send(client_for(world, world.member), "get", "").status_code == 403

@@ -26,7 +26,10 @@ def test_the_page_ranks_activities_by_cost_per_result_within_each_unit(
         response = client.get(URL)
     html = response.content.decode()
     assert response.status_code == 200
-    order = [html.index(n) for n in ("Trade fair", "Organic social", "Newsletter", "Printed catalogue", "Posters")]
+    order = [
+        html.index(n)
+        for n in ("Trade fair", "Organic social", "Newsletter", "Printed catalogue", "Posters")
+    ]
     assert order == sorted(order)
     assert "Results in leads" in html and "Results in store visits" in html
     assert "No social activity produces this kind of result" in html
@@ -84,7 +87,14 @@ def test_adding_an_activity_with_errors_shows_them_and_saves_nothing(
     client = signed_in(world.lead)
     response = client.post(
         f"{URL}new/",
-        {"name": "Radio", "kind": "radio", "year": "2026", "cost": "-5", "results": "3", "result_unit": ""},
+        {
+            "name": "Radio",
+            "kind": "radio",
+            "year": "2026",
+            "cost": "-5",
+            "results": "3",
+            "result_unit": "",
+        },
     )
     html = response.content.decode()
     assert 'id="id_cost_errors"' in html and 'id="id_result_unit_errors"' in html
@@ -105,7 +115,14 @@ def test_editing_and_deleting_an_activity(world: World, signed_in) -> None:
     assert client.get(f"{url}edit/").status_code == 200
     client.post(
         f"{url}edit/",
-        {"name": "Trade fair", "kind": "events", "year": "2026", "cost": "55000", "results": "50", "result_unit": "leads"},
+        {
+            "name": "Trade fair",
+            "kind": "events",
+            "year": "2026",
+            "cost": "55000",
+            "results": "50",
+            "result_unit": "leads",
+        },
     )
     items["fair"].refresh_from_db()
     assert items["fair"].cost == Decimal(55000)

@@ -56,7 +56,10 @@ def test_an_activity_without_results_is_stopped_and_one_of_another_unit_is_kept(
 
 
 def test_units_are_compared_ignoring_case_and_spaces() -> None:
-    items = [fig("s", "1000", "10", social=True, unit="Leads "), fig("p", "5000", "10", unit="leads")]
+    items = [
+        fig("s", "1000", "10", social=True, unit="Leads "),
+        fig("p", "5000", "10", unit="leads"),
+    ]
     assert by_key(items)["p"][0] == "stop"
 
 

@@ -21,7 +21,9 @@ D = Decimal
 def test_a_lead_adds_an_activity_and_it_is_audited(world: World) -> None:
     item = activity(world, "Printed catalogue", "print", "1200000", "60", evidence="Invoices")
     assert item.cost == D(1200000) and item.result_unit == "leads"
-    assert AuditEntry.objects.filter(action="comm_activity.create", object_id=str(item.uuid)).exists()
+    assert AuditEntry.objects.filter(
+        action="comm_activity.create", object_id=str(item.uuid)
+    ).exists()
 
 
 @pytest.mark.parametrize("who", ["member", "executive", "guest"])

@@ -9,7 +9,9 @@ from converge.reports.models import BusinessCase
 from tests.conftest import World
 
 
-def business_case(world: World, title: str = "Social business 2027–2029", **kw: object) -> BusinessCase:
+def business_case(
+    world: World, title: str = "Social business 2027–2029", **kw: object
+) -> BusinessCase:
     values: dict[str, object] = {
         "audience": "board",
         "language": "en",
@@ -20,7 +22,10 @@ def business_case(world: World, title: str = "Social business 2027–2029", **kw
         **kw,
     }
     return services.business_case_save(
-        actor=world.lead, workspace=world.workspace, title=title, **values  # type: ignore[arg-type]
+        actor=world.lead,
+        workspace=world.workspace,
+        title=title,
+        **values,  # type: ignore[arg-type]
     )
 
 

@@ -38,7 +38,15 @@ def full_case(world: World) -> BusinessCase:
     )  # fmt: skip
     kpis = [
         ("Qualified leads", "leads", "", "year", "40", "300", date(2027, 12, 31)),
-        ("Cases solved on social", "cases_solved_social", "cases/month", "", "900", "2600", date(2028, 6, 30)),
+        (
+            "Cases solved on social",
+            "cases_solved_social",
+            "cases/month",
+            "",
+            "900",
+            "2600",
+            date(2028, 6, 30),
+        ),
         ("Earned articles", "earned_articles", "", "year", "7", "20", date(2027, 12, 31)),
         ("Followers", "followers", "", "year", "74000", "120000", date(2027, 12, 31)),
     ]

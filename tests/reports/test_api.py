@@ -45,7 +45,9 @@ def test_a_lead_creates_changes_and_deletes_a_case(world: World) -> None:
     )  # fmt: skip
     assert created.status_code == 201, created.content
     uuid = created.json()["uuid"]
-    assert created.json()["horizon_years"] == 3 and created.json()["schedule_contingency"] == "20.00"
+    assert (
+        created.json()["horizon_years"] == 3 and created.json()["schedule_contingency"] == "20.00"
+    )
     changed = lead.put(
         f"{URL}/{uuid}", {"title": "For the boss", "language": "sv", "first_year": 2028},
         content_type="application/json",
@@ -65,5 +67,7 @@ def test_a_member_may_not_read_cases_and_an_executive_may_not_write(
 ) -> None:
     assert client_for(world, world.member).get(URL).status_code == 403
     executive = client_for(world, world.executive)
-    response = executive.post(URL, {"title": "X", "first_year": 2027}, content_type="application/json")
+    response = executive.post(
+        URL, {"title": "X", "first_year": 2027}, content_type="application/json"
+    )
     assert response.status_code == 403

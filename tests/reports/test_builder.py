@@ -82,7 +82,13 @@ def test_the_objectives_and_the_eight_parts_come_from_the_workspace(
 ) -> None:
     doc = build(full_case)
     kpis = doc.section("objectives").tables[1].rows
-    assert ["Generate B2B leads on LinkedIn", "Qualified leads", "40", "300", date(2027, 12, 31)] in kpis
+    assert [
+        "Generate B2B leads on LinkedIn",
+        "Qualified leads",
+        "40",
+        "300",
+        date(2027, 12, 31),
+    ] in kpis
     how = doc.section("how")
     assert [p.key for p in how.parts] == [
         "goals", "audiences", "tactics", "metrics", "messages", "resources", "guidelines",

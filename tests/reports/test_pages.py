@@ -74,10 +74,15 @@ def test_the_case_page_reads_in_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert "Expected return" in html and "1,800,000 SEK" in html and "3,582,000 SEK" in html
     assert 'id="chart-budget-budget"' in html and "vega_bundle" not in html
-    assert "Download PowerPoint" in html and "Edit" not in html.split("<article")[0].split("Download PowerPoint")[1]
+    assert (
+        "Download PowerPoint" in html
+        and "Edit" not in html.split("<article")[0].split("Download PowerPoint")[1]
+    )
 
 
-def test_the_case_downloads_as_pdf_and_pptx(full_case: BusinessCase, world: World, signed_in) -> None:
+def test_the_case_downloads_as_pdf_and_pptx(
+    full_case: BusinessCase, world: World, signed_in
+) -> None:
     client = signed_in(world.executive)
     pdf = client.get(f"{URL}cases/{full_case.uuid}/case.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
@@ -96,7 +101,11 @@ def test_editing_and_deleting_a_case(full_case: BusinessCase, world: World, sign
          "horizon_years": "2", "cost_contingency": "10", "schedule_contingency": "20"},
     )  # fmt: skip
     full_case.refresh_from_db()
-    assert (full_case.title, full_case.language, full_case.last_year) == ("Case for the boss", "sv", 2028)
+    assert (full_case.title, full_case.language, full_case.last_year) == (
+        "Case for the boss",
+        "sv",
+        2028,
+    )
     assert client.post(f"{URL}cases/{full_case.uuid}/delete/").status_code == 302
     assert not BusinessCase.objects.exists()
 
@@ -127,7 +136,12 @@ def test_more_data_does_not_mean_more_queries(
 
     from converge.finance.models import BudgetLine
     from converge.strategy.models import (
-        Audience, Competitor, CompetitorObservation, Initiative, Kpi, PlatformPresence,
+        Audience,
+        Competitor,
+        CompetitorObservation,
+        Initiative,
+        Kpi,
+        PlatformPresence,
         SocialObjective,
     )  # fmt: skip
 
@@ -140,18 +154,33 @@ def test_more_data_does_not_mean_more_queries(
         o = SocialObjective.objects.create(
             workspace=ws, statement=f"O{i}", start=date(2027, 1, 1), end=date(2027, 12, 31)
         )
-        Kpi.objects.create(workspace=ws, objective=o, name=f"K{i}", metric_key="leads",
-                           baseline_value=Decimal(1), target_value=Decimal(2))
+        Kpi.objects.create(
+            workspace=ws,
+            objective=o,
+            name=f"K{i}",
+            metric_key="leads",
+            baseline_value=Decimal(1),
+            target_value=Decimal(2),
+        )
         a = Audience.objects.create(workspace=ws, name=f"A{i}", kind="customers")
-        PlatformPresence.objects.create(workspace=ws, audience=a, platform="x", figure=Decimal(5),
-                                        source="S", figure_date=date(2026, 1, 1))
+        PlatformPresence.objects.create(
+            workspace=ws,
+            audience=a,
+            platform="x",
+            figure=Decimal(5),
+            source="S",
+            figure_date=date(2026, 1, 1),
+        )
         c = Competitor.objects.create(workspace=ws, name=f"C{i}")
-        CompetitorObservation.objects.create(workspace=ws, competitor=c, kind="press",
-                                             observed_on=date(2026, 1, 1), description="D")
-        Initiative.objects.create(workspace=ws, title=f"I{i}", start=date(2027, 1, 1),
-                                  end=date(2027, 6, 30))
-        BudgetLine.objects.create(workspace=ws, year=2028, category="staff", name=f"S{i}",
-                                  planned=Decimal(1000))
+        CompetitorObservation.objects.create(
+            workspace=ws, competitor=c, kind="press", observed_on=date(2026, 1, 1), description="D"
+        )
+        Initiative.objects.create(
+            workspace=ws, title=f"I{i}", start=date(2027, 1, 1), end=date(2027, 6, 30)
+        )
+        BudgetLine.objects.create(
+            workspace=ws, year=2028, category="staff", name=f"S{i}", planned=Decimal(1000)
+        )
     with CaptureQueriesContext(connection) as after:
         assert client.get(url).status_code == 200
     assert len(after) == len(before)

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -42,7 +43,7 @@ def deck(case: BusinessCase) -> bytes:
         return renderers.render_pptx(doc)
 
 
-def charts(prs: Presentation) -> dict[str, list[tuple[str, list[float]]]]:
+def charts(prs: Any) -> dict[str, list[tuple[str, list[float]]]]:
     found = {}
     for slide in prs.slides:
         for shape in slide.shapes:
@@ -58,7 +59,9 @@ def test_the_deck_has_a_slide_per_part_native_charts_and_notes_on_every_slide(
 ) -> None:
     prs = Presentation(io.BytesIO(deck(full_case)))
     assert [s.shapes.title.text for s in prs.slides] == TITLES_EN
-    assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text.strip() for s in prs.slides)
+    assert all(
+        s.has_notes_slide and s.notes_slide.notes_text_frame.text.strip() for s in prs.slides
+    )
     series = charts(prs)
     assert series["Budget"] == [
         ("Tools and software", [100000.0, 0.0, 0.0]),
@@ -99,7 +102,9 @@ def test_a_swedish_case_gives_a_swedish_deck(full_case: BusinessCase) -> None:
     assert "1 800 000 SEK" in prs.slides[6].notes_slide.notes_text_frame.text.replace("\xa0", " ")
 
 
-def test_libreoffice_converts_the_deck_without_error(full_case: BusinessCase, tmp_path: Path) -> None:
+def test_libreoffice_converts_the_deck_without_error(
+    full_case: BusinessCase, tmp_path: Path
+) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice is not installed (the CI script installs it)")
@@ -117,7 +122,9 @@ def test_libreoffice_converts_the_deck_without_error(full_case: BusinessCase, tm
     assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
 
 
-def test_the_pdf_renders_to_pages_that_can_be_looked_at(full_case: BusinessCase, tmp_path: Path) -> None:
+def test_the_pdf_renders_to_pages_that_can_be_looked_at(
+    full_case: BusinessCase, tmp_path: Path
+) -> None:
     if shutil.which("pdftoppm") is None:
         pytest.skip("poppler-utils is not installed (the CI script installs it)")
     doc = case_document(full_case)

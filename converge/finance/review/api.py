@@ -216,5 +216,7 @@ def activity_review(
 @router.delete(f"{BASE}/activities/{{comm_activity}}", response={204: None}, summary="Delete one")
 def activity_delete(request: HttpRequest, slug: str, comm_activity: UUID) -> tuple[int, None]:
     workspace, me = _context(request, slug, MANAGE)
-    services.activity_delete(actor=me.user, activity=selectors.get_activity(workspace, comm_activity))
+    services.activity_delete(
+        actor=me.user, activity=selectors.get_activity(workspace, comm_activity)
+    )
     return 204, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,7 @@ from converge.core.models import Department
 from converge.finance.models import ActivityKind, Proposal
 from converge.strategy.forms import WorkspaceForm
 
-MONEY = {"min_value": Decimal(0), "max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"min_value": Decimal(0), "max_digits": 14, "decimal_places": 2}
 
 
 class ActivityForm(WorkspaceForm):
@@ -26,8 +27,7 @@ class ActivityForm(WorkspaceForm):
         label=_("What a result is"),
         max_length=100,
         help_text=_(
-            "E.g. leads. Costs per result are compared only between activities with the same "
-            "unit."
+            "E.g. leads. Costs per result are compared only between activities with the same unit."
         ),
     )
     evidence = forms.CharField(

@@ -16,7 +16,7 @@ from converge.core.models import Workspace
 from converge.finance.models import ActivityKind, CommActivity, Proposal
 from converge.finance.review import proposal as rules
 
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY = DecimalField(max_digits=16, decimal_places=2)  # type: ignore[var-annotated]
 ZERO = Value(Decimal(0), output_field=MONEY)
 
 
@@ -103,7 +103,9 @@ def ranked(items: list[CommActivity]) -> list[UnitGroup]:
     )
 
 
-def totals(workspace: Workspace, year: int | None = None, *, in_case_only: bool = False) -> dict[str, Any]:
+def totals(
+    workspace: Workspace, year: int | None = None, *, in_case_only: bool = False
+) -> dict[str, Any]:
     """Cost of the activities; budget freed by the reviewed decisions (a stopped activity's
     whole cost, a reduced one's amount to move) and the amount moved to social."""
     qs = CommActivity.objects.filter(workspace=workspace)
@@ -139,4 +141,3 @@ def in_business_case(workspace: Workspace) -> list[CommActivity]:
         .filter(in_business_case=True, reviewed_at__isnull=False)
         .order_by("-move_to_social", "name")
     )
-

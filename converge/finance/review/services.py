@@ -123,8 +123,7 @@ def activity_review(
         )
     if move > activity.cost:
         raise ConvergeError(
-            _("You cannot move more than the activity costs (%(cost)s).")
-            % {"cost": activity.cost},
+            _("You cannot move more than the activity costs (%(cost)s).") % {"cost": activity.cost},
             field="move_to_social",
         )
     if proposal == Proposal.REDUCE and move == 0:

@@ -8,9 +8,7 @@ urlpatterns = [
     path("review/", views.review, name="finance_review"),
     path("review/export.<str:fmt>", views.review_export, name="finance_review_export"),
     path("review/new/", views.activity_edit, name="finance_activity_new"),
-    path(
-        "review/<uuid:comm_activity>/edit/", views.activity_edit, name="finance_activity_edit"
-    ),
+    path("review/<uuid:comm_activity>/edit/", views.activity_edit, name="finance_activity_edit"),
     path(
         "review/<uuid:comm_activity>/review/",
         views.activity_review,

@@ -161,7 +161,7 @@ def review_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
     ws = request.workspace
     year = _year(request)
     items = list(selectors.activities(ws, year)) if year else []
-    rows = []
+    rows: list[list[exports.Cell]] = []
     for group in selectors.ranked(items):
         for r in group.rows:
             a = r.activity
@@ -210,4 +210,3 @@ def review_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
         title=_("Activities"),
     )
     return exports.response(table, fmt, f"{ws.slug}-activities-{year or 'none'}")
-
