@@ -147,3 +147,19 @@ def test_deleting_an_activity_is_audited(world: World) -> None:
     services.activity_delete(actor=world.lead, activity=item)
     assert not CommActivity.objects.exists()
     assert AuditEntry.objects.filter(action="comm_activity.delete").exists()
+
+
+def test_the_cost_cannot_drop_below_what_the_review_moves_to_social(world: World) -> None:
+    items = build_activities(world)
+    catalogue = services.activity_review(
+        actor=world.lead, activity=items["catalogue"], proposal="stop", move_to_social=D(150000)
+    )
+    with pytest.raises(ConvergeError) as exc:
+        services.activity_save(
+            actor=world.lead, workspace=world.workspace, activity=catalogue,
+            name="Printed catalogue", kind="print", year=2026, cost=D(100000), results=D(10),
+            result_unit="leads",
+        )  # fmt: skip
+    assert exc.value.field == "cost"
+    catalogue.refresh_from_db()
+    assert catalogue.cost == D(200000)

@@ -15,6 +15,7 @@ from converge.core.errors import ConvergeError
 from converge.core.models import Department, User, Workspace
 from converge.core.policy import Action, NotPermitted, can
 from converge.finance.models import ActivityKind, CommActivity, Proposal
+from converge.finance.money import money
 
 MANAGE = Action.MANAGE_BUDGET
 
@@ -59,6 +60,20 @@ def activity_save(
         raise ConvergeError(_("Choose a department of this workspace."), field="department")
     if activity is not None and activity.workspace_id != workspace.pk:
         raise ConvergeError(_("This activity belongs to another workspace."), status=404)
+    if (
+        activity is not None
+        and activity.reviewed_at
+        and kind != ActivityKind.SOCIAL
+        and activity.move_to_social > cost
+    ):
+        raise ConvergeError(
+            _(
+                "The review moves %(amount)s of this activity's budget to social: review it "
+                "again before lowering the cost below that."
+            )
+            % {"amount": money(activity.move_to_social, workspace.currency)},
+            field="cost",
+        )
     if activity is not None and kind == ActivityKind.SOCIAL and activity.proposal:
         # A social activity is what the budget moves to: it is never part of the proposal.
         activity.proposal, activity.move_to_social = Proposal.UNDECIDED, Decimal(0)
