@@ -651,13 +651,6 @@ def token_revoke(request: WorkspaceRequest, token: str) -> HttpResponse:
 # --- Areas still to come ------------------------------------------------------------------
 
 AREAS: dict[str, tuple[Any, Any]] = {
-    "budget": (
-        gettext_lazy("Budget & ROI"),
-        gettext_lazy(
-            "A multi-year budget and spend, a value model with owned assumptions, ROI with hard "
-            "and soft value kept apart, cut scenarios and the business case."
-        ),
-    ),
     "collaboration": (
         gettext_lazy("Collaboration"),
         gettext_lazy(

@@ -4,10 +4,8 @@ meetings; an action's owner closes it. Outsiders get 404 (``workspace_view``).""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from converge.core.errors import ConvergeError
-from converge.core.forms import show_error
 from converge.core.models import Membership
+from converge.core.pages import form_page, inline_post, posted, url_for
 from converge.core.policy import Action, NotPermitted, can
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.governance import calendar, selectors, services
@@ -48,67 +46,12 @@ from converge.measurement import progress_text
 MANAGE = services.MANAGE
 
 
-def _posted(request: WorkspaceRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _url(request: WorkspaceRequest, name: str, *args: Any) -> str:
-    return reverse(name, args=[request.workspace.slug, *args])
-
-
-def _form_page(
-    request: WorkspaceRequest,
-    form: forms.Form,
-    save: Callable[[dict[str, Any]], Any],
-    *,
-    title: str,
-    done: Callable[[Any], str],
-    cancel: str,
-    saved: str,
-    template: str = "governance/form.html",
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ConvergeError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, saved)
-            return redirect(done(obj))
-    return render(
-        request, template, {"form": form, "title": title, "cancel": cancel, **(extra or {})}
-    )
-
-
-def _inline_post(
-    request: WorkspaceRequest,
-    form: forms.Form,
-    save: Callable[[dict[str, Any]], Any],
-    *,
-    saved: str,
-    back: str,
-) -> HttpResponse:
-    if form.is_valid():
-        try:
-            save(form.cleaned_data)
-            messages.success(request, saved)
-        except ConvergeError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(
-            request,
-            "; ".join(
-                f"{form.fields[f].label if f in form.fields else ''}: {' '.join(str(m) for m in e)}"
-                for f, e in form.errors.items()
-            ),
-        )
-    return redirect(back)
-
-
 def _chair_or_403(request: WorkspaceRequest, committee: Committee) -> None:
     if not services.may_chair(request.user, committee):
         raise NotPermitted(MANAGE)
+
+
+FORM = "governance/form.html"
 
 
 # --- Home -----------------------------------------------------------------------------------
@@ -158,18 +101,18 @@ def committee_edit(request: WorkspaceRequest, committee: str | None = None) -> H
         if instance
         else {"starts_on": timezone.localdate(), "start_time": "09:00", "duration_minutes": 60}
     )
-    form = CommitteeForm(_posted(request), workspace=ws, initial=initial)
-    return _form_page(
+    form = CommitteeForm(posted(request), workspace=ws, initial=initial)
+    return form_page(
         request,
         form,
         lambda data: services.committee_save(
             actor=request.user, workspace=ws, committee=instance, **form.service_data()
         ),
         title=_("Edit committee") if instance else _("New committee"),
-        done=lambda obj: _url(request, "governance_committee", obj.uuid),
-        cancel=_url(request, "governance_committee", instance.uuid)
+        done=lambda obj: url_for(request, "governance_committee", obj.uuid),
+        cancel=url_for(request, "governance_committee", instance.uuid)
         if instance
-        else _url(request, "governance_committees"),
+        else url_for(request, "governance_committees"),
         saved=_("Committee saved."),
         template="governance/committee_form.html",
     )
@@ -204,12 +147,12 @@ def committee_detail(request: WorkspaceRequest, committee: str) -> HttpResponse:
 @require_POST
 def committee_seat(request: WorkspaceRequest, committee: str) -> HttpResponse:
     obj = selectors.get_committee(request.workspace, committee)
-    return _inline_post(
+    return inline_post(
         request,
         SeatForm(request.POST, workspace=request.workspace),
         lambda data: services.committee_seat_set(actor=request.user, committee=obj, **data),
         saved=_("Member saved."),
-        back=_url(request, "governance_committee", obj.uuid),
+        back=url_for(request, "governance_committee", obj.uuid),
     )
 
 
@@ -225,7 +168,7 @@ def committee_unseat(request: WorkspaceRequest, committee: str, member: str) -> 
         messages.success(request, _("Member removed."))
     except ConvergeError as exc:
         messages.error(request, exc.message)
-    return redirect(_url(request, "governance_committee", obj.uuid))
+    return redirect(url_for(request, "governance_committee", obj.uuid))
 
 
 @workspace_view(MANAGE)
@@ -234,7 +177,7 @@ def committee_schedule(request: WorkspaceRequest, committee: str) -> HttpRespons
     obj = selectors.get_committee(request.workspace, committee)
     made = services.meetings_materialise(committee=obj)
     messages.success(request, _("%(count)s meetings added to the schedule.") % {"count": len(made)})
-    return redirect(_url(request, "governance_committee", obj.uuid))
+    return redirect(url_for(request, "governance_committee", obj.uuid))
 
 
 @workspace_view(MANAGE)
@@ -245,7 +188,7 @@ def committee_archive(request: WorkspaceRequest, committee: str) -> HttpResponse
     archive = request.POST.get("archived", "1") == "1"
     services.committee_archive(actor=request.user, committee=obj, archived=archive)
     messages.success(request, _("Committee archived.") if archive else _("Committee restored."))
-    return redirect(_url(request, "governance_committee", obj.uuid))
+    return redirect(url_for(request, "governance_committee", obj.uuid))
 
 
 # --- Meetings -------------------------------------------------------------------------------
@@ -330,24 +273,25 @@ def _meeting_for_chair(request: WorkspaceRequest, meeting: str) -> Meeting:
 
 
 def _back(request: WorkspaceRequest, meeting: Meeting, anchor: str = "") -> str:
-    return _url(request, "governance_meeting", meeting.uuid) + (f"#{anchor}" if anchor else "")
+    return url_for(request, "governance_meeting", meeting.uuid) + (f"#{anchor}" if anchor else "")
 
 
 @workspace_view()
 def meeting_reschedule(request: WorkspaceRequest, meeting: str) -> HttpResponse:
     obj = _meeting_for_chair(request, meeting)
     form = RescheduleForm(
-        _posted(request),
+        posted(request),
         initial={
             "starts_at": timezone.localtime(obj.starts_at),
             "duration_minutes": obj.duration_minutes,
             "location": obj.location,
         },
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.meeting_reschedule(actor=request.user, meeting=obj, **data),
+        template=FORM,
         title=_("Move the meeting"),
         done=lambda m: _back(request, m),
         cancel=_back(request, obj),
@@ -384,7 +328,7 @@ def meeting_hold(request: WorkspaceRequest, meeting: str) -> HttpResponse:
 @require_POST
 def agenda_add(request: WorkspaceRequest, meeting: str) -> HttpResponse:
     obj = _meeting_for_chair(request, meeting)
-    return _inline_post(
+    return inline_post(
         request,
         AgendaItemForm(request.POST),
         lambda data: services.agenda_add(actor=request.user, meeting=obj, **data),
@@ -438,11 +382,12 @@ def meeting_attendance(request: WorkspaceRequest, meeting: str) -> HttpResponse:
 @workspace_view()
 def meeting_minutes(request: WorkspaceRequest, meeting: str) -> HttpResponse:
     obj = _meeting_for_chair(request, meeting)
-    form = MinutesForm(_posted(request), initial={"minutes": obj.minutes})
-    return _form_page(
+    form = MinutesForm(posted(request), initial={"minutes": obj.minutes})
+    return form_page(
         request,
         form,
         lambda data: services.minutes_save(actor=request.user, meeting=obj, **data),
+        template=FORM,
         title=_("Minutes"),
         done=lambda m: _back(request, m, "minutes"),
         cancel=_back(request, obj),
@@ -454,7 +399,7 @@ def meeting_minutes(request: WorkspaceRequest, meeting: str) -> HttpResponse:
 @require_POST
 def decision_add(request: WorkspaceRequest, meeting: str) -> HttpResponse:
     obj = _meeting_for_chair(request, meeting)
-    return _inline_post(
+    return inline_post(
         request,
         DecisionForm(request.POST, prefix="decision", workspace=request.workspace),
         lambda data: services.decision_save(
@@ -469,7 +414,7 @@ def decision_add(request: WorkspaceRequest, meeting: str) -> HttpResponse:
 @require_POST
 def action_add(request: WorkspaceRequest, meeting: str) -> HttpResponse:
     obj = _meeting_for_chair(request, meeting)
-    return _inline_post(
+    return inline_post(
         request,
         ActionForm(request.POST, prefix="action", workspace=request.workspace),
         lambda data: services.action_create(
@@ -504,7 +449,7 @@ def decision_edit(request: WorkspaceRequest, decision: str) -> HttpResponse:
     elif MANAGE not in request.allowed:
         raise NotPermitted(MANAGE)
     form = DecisionForm(
-        _posted(request),
+        posted(request),
         workspace=ws,
         initial={
             "text": obj.text,
@@ -519,12 +464,13 @@ def decision_edit(request: WorkspaceRequest, decision: str) -> HttpResponse:
     back = (
         _back(request, obj.meeting, "decisions")
         if obj.meeting
-        else _url(request, "governance_decisions")
+        else url_for(request, "governance_decisions")
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.decision_save(actor=request.user, workspace=ws, decision=obj, **data),
+        template=FORM,
         title=_("Edit decision"),
         done=lambda _d: back,
         cancel=back,
@@ -587,8 +533,8 @@ def action_status(request: WorkspaceRequest, item: str) -> HttpResponse:
         raise NotPermitted(MANAGE)
     back = request.POST.get("next", "")
     if not back.startswith(f"/w/{request.workspace.slug}/"):
-        back = _url(request, "governance_my_actions")
-    return _inline_post(
+        back = url_for(request, "governance_my_actions")
+    return inline_post(
         request,
         ActionStatusForm(request.POST),
         lambda data: services.action_update(actor=request.user, item=obj, **data),
@@ -631,7 +577,7 @@ def calendar_rotate(request: WorkspaceRequest, feed: str) -> HttpResponse:
         raise Http404("No such feed.")
     services.feed_rotate(actor=request.user, feed=match)
     messages.success(request, _("A new address is ready; the old one no longer works."))
-    return redirect(_url(request, "governance_calendar"))
+    return redirect(url_for(request, "governance_calendar"))
 
 
 @require_GET
@@ -688,18 +634,19 @@ def review_edit(request: WorkspaceRequest, review: str | None = None) -> HttpRes
         if instance
         else {"year": today.year, "quarter": (today.month - 1) // 3 + 1, "held_on": today}
     )
-    form = ReviewForm(_posted(request), workspace=ws, initial=initial)
-    return _form_page(
+    form = ReviewForm(posted(request), workspace=ws, initial=initial)
+    return form_page(
         request,
         form,
         lambda data: services.review_save(
             actor=request.user, workspace=ws, review=instance, **data
         ),
+        template=FORM,
         title=_("Edit quarterly review") if instance else _("New quarterly review"),
-        done=lambda r: _url(request, "governance_review", r.uuid),
-        cancel=_url(request, "governance_review", instance.uuid)
+        done=lambda r: url_for(request, "governance_review", r.uuid),
+        cancel=url_for(request, "governance_review", instance.uuid)
         if instance
-        else _url(request, "governance_reviews"),
+        else url_for(request, "governance_reviews"),
         saved=_("Review saved."),
     )
 
@@ -749,12 +696,12 @@ def review_detail(request: WorkspaceRequest, review: str) -> HttpResponse:
 @require_POST
 def adaptation_add(request: WorkspaceRequest, review: str) -> HttpResponse:
     obj = selectors.get_review(request.workspace, review)
-    return _inline_post(
+    return inline_post(
         request,
         AdaptationForm(request.POST, workspace=request.workspace),
         lambda data: services.adaptation_add(actor=request.user, review=obj, **data),
         saved=_("Adaptation recorded."),
-        back=_url(request, "governance_review", obj.uuid) + "#adaptations",
+        back=url_for(request, "governance_review", obj.uuid) + "#adaptations",
     )
 
 
@@ -767,4 +714,4 @@ def adaptation_remove(request: WorkspaceRequest, review: str, adaptation: str) -
         raise Http404("No such adaptation.")
     services.adaptation_remove(actor=request.user, adaptation=found)
     messages.success(request, _("Adaptation removed."))
-    return redirect(_url(request, "governance_review", obj.uuid) + "#adaptations")
+    return redirect(url_for(request, "governance_review", obj.uuid) + "#adaptations")

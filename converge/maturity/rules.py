@@ -653,3 +653,44 @@ def decisions_recorded(workspace: Workspace, params: Mapping[str, Any], today: d
         "%(n)d decision in the last %(days)d days.", "%(n)d decisions in the last %(days)d days.", n
     ) % {"n": n, "days": days}
     return _count(workspace, n, 1, found, "governance_decisions", "governance_committees")
+
+
+# --- Budget ---------------------------------------------------------------------------------
+
+
+@rule("roadmap_funded")
+def roadmap_funded(workspace: Workspace, params: Mapping[str, Any], today: date) -> Evidence:
+    """The roadmap's current and coming initiatives get money from the budget: a share of a
+    budget line of a year they run in (this year or later)."""
+    from converge.finance.models import Allocation, AllocationKind
+    from converge.strategy.models import Initiative, InitiativeStatus
+
+    share = float(params.get("share", 0.8))
+    live = {
+        i.pk: i
+        for i in Initiative.objects.filter(
+            workspace=workspace, archived_at__isnull=True, end__gte=today
+        ).exclude(status__in=[InitiativeStatus.DONE, InitiativeStatus.CANCELLED])
+    }
+    funded = {
+        initiative
+        for initiative, year in Allocation.objects.filter(
+            workspace=workspace, kind=AllocationKind.INITIATIVE, initiative_id__in=live
+        ).values_list("initiative_id", "line__year")
+        if max(live[initiative].start.year, today.year) <= year <= live[initiative].end.year
+    }
+    unfunded = sorted(i.title for pk, i in live.items() if pk not in funded)
+    found = _("%(funded)d of %(total)d current initiatives are funded in the budget.") % {
+        "funded": len(funded),
+        "total": len(live),
+    }
+    if unfunded:
+        found += " " + _("Not funded: %(titles)s.") % {"titles": ", ".join(unfunded)}
+    if not live:
+        found = _("The roadmap has no current initiatives.")
+    return Evidence(
+        met=bool(live) and len(funded) >= share * len(live),
+        found=found,
+        url=_url("budget", workspace) if funded else None,
+        create_url=_url("budget", workspace),
+    )

@@ -10,11 +10,11 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from converge.core.errors import ConvergeError
+from converge.core.pages import url_for
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.maturity import benchmarks, charts, definition, selectors, services
 from converge.maturity.forms import AnswersForm, RespondentsForm
@@ -23,10 +23,6 @@ from converge.maturity.results import Results, text
 from converge.reports.pdf import html_to_pdf
 
 MANAGE = services.MANAGE
-
-
-def _url(request: WorkspaceRequest, name: str, *args: Any) -> str:
-    return reverse(name, args=[request.workspace.slug, *args])
 
 
 def _answer_label(value: str | None) -> str:
@@ -125,7 +121,7 @@ def start(request: WorkspaceRequest) -> HttpResponse:
     form = RespondentsForm(request.POST, workspace=request.workspace)
     if not form.is_valid():
         messages.error(request, _("Choose members of this workspace."))
-        return redirect(_url(request, "maturity"))
+        return redirect(url_for(request, "maturity"))
     chosen = list(form.cleaned_data["respondents"])
     try:
         assessment = services.assessment_start(
@@ -133,9 +129,9 @@ def start(request: WorkspaceRequest) -> HttpResponse:
         )
     except ConvergeError as exc:
         messages.error(request, exc.message)
-        return redirect(_url(request, "maturity"))
+        return redirect(url_for(request, "maturity"))
     messages.success(request, _("Assessment started: the evidence has been evaluated."))
-    return redirect(_url(request, "maturity_assessment", assessment.uuid))
+    return redirect(url_for(request, "maturity_assessment", assessment.uuid))
 
 
 @workspace_view()
@@ -174,7 +170,7 @@ def answer(request: WorkspaceRequest, assessment: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your answers are saved."))
-            return redirect(_url(request, "maturity_assessment", run.uuid))
+            return redirect(url_for(request, "maturity_assessment", run.uuid))
     stages = charts.stage_labels()
     return render(
         request,
@@ -198,7 +194,7 @@ def respondents(request: WorkspaceRequest, assessment: str) -> HttpResponse:
             messages.error(request, exc.message)
     else:
         messages.error(request, _("Choose members of this workspace."))
-    return redirect(_url(request, "maturity_assessment", run.uuid))
+    return redirect(url_for(request, "maturity_assessment", run.uuid))
 
 
 @workspace_view(MANAGE)
@@ -210,7 +206,7 @@ def refresh(request: WorkspaceRequest, assessment: str) -> HttpResponse:
         messages.success(request, _("The evidence has been evaluated again."))
     except ConvergeError as exc:
         messages.error(request, exc.message)
-    return redirect(_url(request, "maturity_assessment", run.uuid))
+    return redirect(url_for(request, "maturity_assessment", run.uuid))
 
 
 @workspace_view(MANAGE)
@@ -222,7 +218,7 @@ def finish(request: WorkspaceRequest, assessment: str) -> HttpResponse:
         messages.success(request, _("Assessment finished and saved as a snapshot."))
     except ConvergeError as exc:
         messages.error(request, exc.message)
-    return redirect(_url(request, "maturity_assessment", run.uuid))
+    return redirect(url_for(request, "maturity_assessment", run.uuid))
 
 
 @workspace_view()
@@ -248,7 +244,7 @@ def _gap(request: WorkspaceRequest, criterion: str, make: Any, done: str) -> Htt
         raise Http404("No such criterion.")
     back = request.POST.get("next") or ""
     if not back.startswith(f"/w/{request.workspace.slug}/maturity/"):
-        back = _url(request, "maturity")
+        back = url_for(request, "maturity")
     run_uuid = request.POST.get("assessment") or ""
     run: Assessment | None = None
     if run_uuid:

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -23,6 +22,7 @@ from converge.core import exports
 from converge.core.errors import ConvergeError
 from converge.core.forms import show_error
 from converge.core.models import Capability, Department, Workspace
+from converge.core.pages import url_for
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.measurement import charts, explorer, progress_text, selectors, services
@@ -43,10 +43,6 @@ from converge.measurement.periods import Periods, last_year, period_form_shown, 
 EDIT = Capability.EDIT_STRATEGY
 
 
-def _url(request: WorkspaceRequest, name: str, *args: Any) -> str:
-    return reverse(name, args=[request.workspace.slug, *args])
-
-
 @workspace_view()
 def overview(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
@@ -61,7 +57,7 @@ def overview(request: WorkspaceRequest) -> HttpResponse:
             .select_related("channel", "created_by")
             .order_by("-created_at")[:10],
             "can_edit": EDIT in request.allowed,
-            "dashboard_url": _url(request, "measurement_dashboard"),
+            "dashboard_url": url_for(request, "measurement_dashboard"),
         },
     )
 
@@ -284,14 +280,14 @@ def channel_edit(request: WorkspaceRequest, channel: str | None = None) -> HttpR
             show_error(form, exc)
         else:
             messages.success(request, _("Channel saved."))
-            return redirect(_url(request, "measurement"))
+            return redirect(url_for(request, "measurement"))
     return render(
         request,
         "strategy/form.html",
         {
             "form": form,
             "title": _("Edit channel") if instance else _("New channel"),
-            "cancel": _url(request, "measurement"),
+            "cancel": url_for(request, "measurement"),
         },
     )
 
@@ -323,7 +319,7 @@ def catalogue(request: WorkspaceRequest) -> HttpResponse:
                 show_error(form, exc)
             else:
                 messages.success(request, _("Metric “%(key)s” added.") % {"key": metric.key})
-                return redirect(_url(request, "measurement_metrics"))
+                return redirect(url_for(request, "measurement_metrics"))
     swedish = translation.get_language() == "sv"
     rows = [{"metric": m, "name": m.name_sv if swedish else m.name_en} for m in BUILT_IN]
     own = [
@@ -356,7 +352,7 @@ def metric_edit(request: WorkspaceRequest, metric: str) -> HttpResponse:
             show_error(form, exc)
         else:
             messages.success(request, _("Metric “%(key)s” saved.") % {"key": instance.key})
-            return redirect(_url(request, "measurement_metrics"))
+            return redirect(url_for(request, "measurement_metrics"))
     return render(request, "measurement/metric_form.html", {"form": form, "metric": instance})
 
 
@@ -378,7 +374,7 @@ def metric_archive(request: WorkspaceRequest, metric: str) -> HttpResponse:
             if restore
             else _("Metric “%(key)s” archived.") % {"key": instance.key},
         )
-    return redirect(_url(request, "measurement_metrics"))
+    return redirect(url_for(request, "measurement_metrics"))
 
 
 # --- Annotations ----------------------------------------------------------------------------
@@ -404,7 +400,7 @@ def annotation_list(request: WorkspaceRequest) -> HttpResponse:
                 show_error(form, exc)
             else:
                 messages.success(request, _("Annotation added."))
-                return redirect(_url(request, "measurement_annotations"))
+                return redirect(url_for(request, "measurement_annotations"))
     return render(
         request,
         "measurement/annotations.html",
@@ -432,14 +428,14 @@ def annotation_edit(request: WorkspaceRequest, annotation: str) -> HttpResponse:
             show_error(form, exc)
         else:
             messages.success(request, _("Annotation saved."))
-            return redirect(_url(request, "measurement_annotations"))
+            return redirect(url_for(request, "measurement_annotations"))
     return render(
         request,
         "strategy/form.html",
         {
             "form": form,
             "title": _("Edit annotation"),
-            "cancel": _url(request, "measurement_annotations"),
+            "cancel": url_for(request, "measurement_annotations"),
         },
     )
 
@@ -452,7 +448,7 @@ def annotation_delete(request: WorkspaceRequest, annotation: str) -> HttpRespons
         raise Http404("No such annotation.")
     services.annotation_delete(actor=request.user, annotation=instance)
     messages.success(request, _("Annotation “%(title)s” deleted.") % {"title": instance.title})
-    return redirect(_url(request, "measurement_annotations"))
+    return redirect(url_for(request, "measurement_annotations"))
 
 
 @workspace_view()
@@ -485,9 +481,9 @@ def import_list(request: WorkspaceRequest) -> HttpResponse:
                     token = services.unmapped_keep(
                         actor=request.user, workspace=ws, data=upload.read(), filename=upload.name
                     )
-                    map_url = token and _url(request, "measurement_mapping_new", token)
+                    map_url = token and url_for(request, "measurement_mapping_new", token)
             else:
-                return redirect(_url(request, "measurement_import", record.uuid))
+                return redirect(url_for(request, "measurement_import", record.uuid))
     return render(
         request,
         "measurement/import_list.html",
@@ -526,7 +522,7 @@ def mapping_new(request: WorkspaceRequest, upload: str) -> HttpResponse:
             show_error(form, exc)
         else:
             messages.success(request, _("The mapping is saved and the file was checked with it."))
-            return redirect(_url(request, "measurement_import", record.uuid))
+            return redirect(url_for(request, "measurement_import", record.uuid))
     return render(
         request,
         "measurement/mapping.html",
@@ -542,7 +538,7 @@ def mapping_delete(request: WorkspaceRequest, mapping: str) -> HttpResponse:
         raise Http404("No such mapping.")
     services.mapping_delete(actor=request.user, mapping=instance)
     messages.success(request, _("The mapping “%(name)s” is deleted.") % {"name": instance.name})
-    return redirect(_url(request, "measurement_imports"))
+    return redirect(url_for(request, "measurement_imports"))
 
 
 @workspace_view()
@@ -595,7 +591,7 @@ def import_commit(request: WorkspaceRequest, imp: str) -> HttpResponse:
                 _("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.")
                 % {"new": record.new, "changed": record.changed, "unchanged": record.unchanged},
             )
-    return redirect(_url(request, "measurement_import", imp))
+    return redirect(url_for(request, "measurement_import", imp))
 
 
 @workspace_view(EDIT)
@@ -610,7 +606,7 @@ def import_rollback(request: WorkspaceRequest, imp: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The import was rolled back."))
-    return redirect(_url(request, "measurement_import", imp))
+    return redirect(url_for(request, "measurement_import", imp))
 
 
 def _figure_filter(request: WorkspaceRequest) -> tuple[selectors.ObservationFilter, str]:
@@ -666,7 +662,7 @@ def figures(request: WorkspaceRequest) -> HttpResponse:
                 show_error(form, exc)
             else:
                 messages.success(request, _("Figure saved."))
-                return redirect(_url(request, "measurement_figures"))
+                return redirect(url_for(request, "measurement_figures"))
     names = _metric_names(request.workspace)
     where, query = _figure_filter(request)
     page = Paginator(selectors.observations(ws, where), 50).get_page(request.GET.get("page"))

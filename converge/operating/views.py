@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -21,6 +20,7 @@ from converge.core import exports
 from converge.core.errors import ConvergeError
 from converge.core.forms import show_error
 from converge.core.models import Membership
+from converge.core.pages import inline_post, posted, url_for
 from converge.core.policy import Action
 from converge.core.views import WorkspaceRequest, not_permitted, workspace_view
 from converge.measurement.models import Channel
@@ -50,7 +50,6 @@ from converge.operating.models import (
     TeamMember,
     Training,
 )
-from converge.strategy.views import _inline_post
 
 MANAGE = Action.MANAGE_OPERATING_MODEL
 
@@ -62,14 +61,6 @@ ROLE_LETTERS = {
     "consulted": pgettext_lazy("RACI abbreviation of Consulted", "C"),
     "informed": pgettext_lazy("RACI abbreviation of Informed", "I"),
 }
-
-
-def _posted(request: WorkspaceRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _url(request: WorkspaceRequest, name: str, *args: Any) -> str:
-    return reverse(name, args=[request.workspace.slug, *args])
 
 
 def _can(request: WorkspaceRequest) -> bool:
@@ -96,7 +87,7 @@ def operating_model(request: WorkspaceRequest) -> HttpResponse:
             f: getattr(model, f)
             for f in ("kind", "summary", "priorities", "guidelines", "processes", "roles")
         }
-    form = OperatingModelForm(_posted(request), initial=initial)
+    form = OperatingModelForm(posted(request), initial=initial)
     if request.method == "POST":
         if not _can(request):
             return not_permitted(request)
@@ -107,7 +98,7 @@ def operating_model(request: WorkspaceRequest) -> HttpResponse:
                 show_error(form, exc)
             else:
                 messages.success(request, _("Operating model saved."))
-                return redirect(_url(request, "operating_model"))
+                return redirect(url_for(request, "operating_model"))
     team = list(selectors.team(ws))
     mandate = [
         (label, documents.render_markdown(getattr(model, name)) if model else "")
@@ -138,12 +129,12 @@ def operating_model(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 def team_add(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    return _inline_post(
+    return inline_post(
         request,
         TeamMemberForm(request.POST, workspace=ws),
         lambda data: services.team_member_save(actor=request.user, workspace=ws, **data),
         saved=_("Team member saved."),
-        back=_url(request, "operating_model") + "#team",
+        back=url_for(request, "operating_model") + "#team",
     )
 
 
@@ -153,7 +144,7 @@ def team_remove(request: WorkspaceRequest, team_member: str) -> HttpResponse:
     row = selectors.get(TeamMember, request.workspace, team_member)
     services.team_member_remove(actor=request.user, team_member=row)
     messages.success(request, _("Removed from the team."))
-    return redirect(_url(request, "operating_model") + "#team")
+    return redirect(url_for(request, "operating_model") + "#team")
 
 
 # --- RACI -----------------------------------------------------------------------------------
@@ -217,7 +208,7 @@ def raci_matrix(request: WorkspaceRequest) -> HttpResponse:
                 errors.append(exc.message)
             else:
                 messages.success(request, _("RACI saved."))
-                return redirect(_url(request, "raci_matrix"))
+                return redirect(url_for(request, "raci_matrix"))
     return render(
         request,
         "operating/raci.html",
@@ -238,12 +229,12 @@ def raci_matrix(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 def raci_activity_add(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    return _inline_post(
+    return inline_post(
         request,
         ActivityForm(request.POST),
         lambda data: services.raci_activity_save(actor=request.user, workspace=ws, **data),
         saved=_("Activity added."),
-        back=_url(request, "raci_matrix"),
+        back=url_for(request, "raci_matrix"),
     )
 
 
@@ -252,7 +243,7 @@ def raci_activity_add(request: WorkspaceRequest) -> HttpResponse:
 def raci_defaults(request: WorkspaceRequest) -> HttpResponse:
     added = services.raci_defaults_add(actor=request.user, workspace=request.workspace)
     messages.success(request, _("%(count)s activities added.") % {"count": len(added)})
-    return redirect(_url(request, "raci_matrix"))
+    return redirect(url_for(request, "raci_matrix"))
 
 
 @workspace_view(MANAGE)
@@ -261,14 +252,14 @@ def raci_activity_remove(request: WorkspaceRequest, activity: str) -> HttpRespon
     row = selectors.get(RaciActivity, request.workspace, activity)
     services.raci_activity_remove(actor=request.user, activity=row)
     messages.success(request, _("Activity removed."))
-    return redirect(_url(request, "raci_matrix"))
+    return redirect(url_for(request, "raci_matrix"))
 
 
 @workspace_view(MANAGE)
 @require_POST
 def raci_person_add(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    return _inline_post(
+    return inline_post(
         request,
         RaciPersonForm(request.POST, workspace=ws),
         lambda data: services.raci_assign(
@@ -279,7 +270,7 @@ def raci_person_add(request: WorkspaceRequest) -> HttpResponse:
             pay_share=data["pay_share"],
         ),
         saved=_("RACI saved."),
-        back=_url(request, "raci_matrix"),
+        back=url_for(request, "raci_matrix"),
     )
 
 
@@ -307,7 +298,7 @@ def raci_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
 @workspace_view()
 def executive_list(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    form = ExecutiveForm(_posted(request), workspace=ws)
+    form = ExecutiveForm(posted(request), workspace=ws)
     if request.method == "POST":
         if not _can(request):
             return not_permitted(request)
@@ -318,7 +309,7 @@ def executive_list(request: WorkspaceRequest) -> HttpResponse:
                 show_error(form, exc)
             else:
                 messages.success(request, _("Executive saved."))
-                return redirect(_url(request, "executive_list"))
+                return redirect(url_for(request, "executive_list"))
     from converge.strategy.models import Vision
 
     return render(
@@ -345,12 +336,12 @@ def executive_list(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 def touchpoint_add(request: WorkspaceRequest, executive: str) -> HttpResponse:
     row = selectors.get(Executive, request.workspace, executive)
-    return _inline_post(
+    return inline_post(
         request,
         TouchpointForm(request.POST),
         lambda data: services.touchpoint_add(actor=request.user, executive=row, **data),
         saved=_("Touchpoint recorded."),
-        back=_url(request, "executive_list") + f"#exec-{row.uuid}",
+        back=url_for(request, "executive_list") + f"#exec-{row.uuid}",
     )
 
 
@@ -360,7 +351,7 @@ def executive_remove(request: WorkspaceRequest, executive: str) -> HttpResponse:
     row = selectors.get(Executive, request.workspace, executive)
     services.executive_remove(actor=request.user, executive=row)
     messages.success(request, _("Executive removed."))
-    return redirect(_url(request, "executive_list"))
+    return redirect(url_for(request, "executive_list"))
 
 
 # --- Policies and playbooks -----------------------------------------------------------------
@@ -384,7 +375,7 @@ def policy_list(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(MANAGE)
 def policy_new(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    form = PolicyForm(_posted(request), workspace=ws)
+    form = PolicyForm(posted(request), workspace=ws)
     _channels(form, request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -395,14 +386,14 @@ def policy_new(request: WorkspaceRequest) -> HttpResponse:
             messages.success(
                 request, _("Published. Everyone it applies to is asked to acknowledge it.")
             )
-            return redirect(_url(request, "policy_detail", version.document.uuid))
+            return redirect(url_for(request, "policy_detail", version.document.uuid))
     return render(
         request,
         "operating/form.html",
         {
             "form": form,
             "title": _("New policy or playbook"),
-            "cancel": _url(request, "policy_list"),
+            "cancel": url_for(request, "policy_list"),
         },
     )
 
@@ -437,7 +428,7 @@ def policy_detail(request: WorkspaceRequest, document: str) -> HttpResponse:
 def policy_edit(request: WorkspaceRequest, document: str) -> HttpResponse:
     doc = _document(request, document)
     form = DocumentForm(
-        _posted(request), initial={"title": doc.title, "kind": doc.kind, "channel": doc.channel}
+        posted(request), initial={"title": doc.title, "kind": doc.kind, "channel": doc.channel}
     )
     _channels(form, request)
     if request.method == "POST" and form.is_valid():
@@ -447,14 +438,14 @@ def policy_edit(request: WorkspaceRequest, document: str) -> HttpResponse:
             show_error(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect(_url(request, "policy_detail", doc.uuid))
+            return redirect(url_for(request, "policy_detail", doc.uuid))
     return render(
         request,
         "operating/form.html",
         {
             "form": form,
             "title": _("Rename or reclassify “%(title)s”") % {"title": doc.title},
-            "cancel": _url(request, "policy_detail", doc.uuid),
+            "cancel": url_for(request, "policy_detail", doc.uuid),
             "button": _("Save"),
         },
     )
@@ -474,7 +465,7 @@ def policy_ask(request: WorkspaceRequest, document: str) -> HttpResponse:
         )
         % {"count": asked},
     )
-    return redirect(_url(request, "policy_detail", doc.uuid))
+    return redirect(url_for(request, "policy_detail", doc.uuid))
 
 
 @workspace_view()
@@ -510,7 +501,7 @@ def policy_publish(request: WorkspaceRequest, document: str) -> HttpResponse:
             "applies_to_everyone": current.applies_to_everyone,
             "departments": list(current.departments.all()),
         }
-    form = PublishForm(_posted(request), workspace=ws, initial=initial)
+    form = PublishForm(posted(request), workspace=ws, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             version = services.policy_publish(actor=request.user, document=doc, **form.cleaned_data)
@@ -525,14 +516,14 @@ def policy_publish(request: WorkspaceRequest, document: str) -> HttpResponse:
                 )
                 % {"number": version.number},
             )
-            return redirect(_url(request, "policy_detail", doc.uuid))
+            return redirect(url_for(request, "policy_detail", doc.uuid))
     return render(
         request,
         "operating/form.html",
         {
             "form": form,
             "title": _("Publish a new version of “%(title)s”") % {"title": doc.title},
-            "cancel": _url(request, "policy_detail", doc.uuid),
+            "cancel": url_for(request, "policy_detail", doc.uuid),
         },
     )
 
@@ -549,8 +540,8 @@ def policy_acknowledge(request: WorkspaceRequest, document: str) -> HttpResponse
         messages.success(request, _("Thank you: your acknowledgement is recorded."))
     back = request.POST.get("next", "")
     if back == "list":
-        return redirect(_url(request, "policy_list"))
-    return redirect(_url(request, "policy_detail", doc.uuid))
+        return redirect(url_for(request, "policy_list"))
+    return redirect(url_for(request, "policy_detail", doc.uuid))
 
 
 @workspace_view()
@@ -605,7 +596,7 @@ def _training_form(request: WorkspaceRequest, data: Any = None) -> TrainingForm:
 @workspace_view()
 def training_list(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    form = _training_form(request, _posted(request))
+    form = _training_form(request, posted(request))
     if request.method == "POST":
         if not _can(request):
             return not_permitted(request)
@@ -618,7 +609,7 @@ def training_list(request: WorkspaceRequest) -> HttpResponse:
                 show_error(form, exc)
             else:
                 messages.success(request, _("Training added."))
-                return redirect(_url(request, "training_detail", training.uuid))
+                return redirect(url_for(request, "training_detail", training.uuid))
     catalogue = list(selectors.trainings(ws))
     return render(
         request,
@@ -661,12 +652,12 @@ def training_detail(request: WorkspaceRequest, training: str) -> HttpResponse:
 @require_POST
 def session_add(request: WorkspaceRequest, training: str) -> HttpResponse:
     obj = selectors.get(Training, request.workspace, training)
-    return _inline_post(
+    return inline_post(
         request,
         SessionForm(request.POST, workspace=request.workspace),
         lambda data: services.training_session_add(actor=request.user, training=obj, **data),
         saved=_("Session recorded; its attendees have completed the training."),
-        back=_url(request, "training_detail", obj.uuid),
+        back=url_for(request, "training_detail", obj.uuid),
     )
 
 
@@ -674,12 +665,12 @@ def session_add(request: WorkspaceRequest, training: str) -> HttpResponse:
 @require_POST
 def completion_add(request: WorkspaceRequest, training: str) -> HttpResponse:
     obj = selectors.get(Training, request.workspace, training)
-    return _inline_post(
+    return inline_post(
         request,
         CompletionForm(request.POST, workspace=request.workspace),
         lambda data: services.training_completion_record(actor=request.user, training=obj, **data),
         saved=_("Completion recorded."),
-        back=_url(request, "training_detail", obj.uuid),
+        back=url_for(request, "training_detail", obj.uuid),
     )
 
 
@@ -689,7 +680,7 @@ def completion_add(request: WorkspaceRequest, training: str) -> HttpResponse:
 @workspace_view()
 def practice_log(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    form = PracticeForm(_posted(request), workspace=ws, initial={"day": timezone.localdate()})
+    form = PracticeForm(posted(request), workspace=ws, initial={"day": timezone.localdate()})
     if request.method == "POST":
         if not _can(request):
             return not_permitted(request)
@@ -700,7 +691,7 @@ def practice_log(request: WorkspaceRequest) -> HttpResponse:
                 show_error(form, exc)
             else:
                 messages.success(request, _("Entry added to the log."))
-                return redirect(_url(request, "practice_log"))
+                return redirect(url_for(request, "practice_log"))
     query = request.GET.get("q", "").strip()[:200]
     return render(
         request,
@@ -720,4 +711,4 @@ def practice_remove(request: WorkspaceRequest, entry: str) -> HttpResponse:
     row = selectors.get(PracticeEntry, request.workspace, entry)
     services.practice_remove(actor=request.user, entry=row)
     messages.success(request, _("Entry removed."))
-    return redirect(_url(request, "practice_log"))
+    return redirect(url_for(request, "practice_log"))

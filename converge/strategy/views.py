@@ -6,12 +6,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +18,7 @@ from converge.core import exports
 from converge.core.errors import ConvergeError
 from converge.core.forms import show_error
 from converge.core.models import Capability
+from converge.core.pages import form_page, inline_post, posted, url_for
 from converge.core.policy import NotPermitted
 from converge.core.views import WorkspaceRequest, workspace_view
 from converge.measurement import charts as measurement_charts
@@ -63,65 +62,7 @@ from converge.strategy.onepage import build as build_onepage
 
 EDIT = Capability.EDIT_STRATEGY
 
-
-def _posted(request: WorkspaceRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _form_page(
-    request: WorkspaceRequest,
-    form: forms.Form,
-    save: Callable[[dict[str, Any]], Any],
-    *,
-    title: str,
-    done: Callable[[Any], str],
-    cancel: str,
-    saved: str,
-) -> HttpResponse:
-    """Validate, call the service, show its error beside the field, or redirect."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ConvergeError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, saved)
-            return redirect(done(obj))
-    return render(request, "strategy/form.html", {"form": form, "title": title, "cancel": cancel})
-
-
-def _inline_post(
-    request: WorkspaceRequest,
-    form: forms.Form,
-    save: Callable[[dict[str, Any]], Any],
-    *,
-    saved: str,
-    back: str,
-    invalid: str | None = None,
-) -> HttpResponse:
-    """A small form posted from a detail page: call the service, say how it went, go back.
-    ``invalid`` is the message for input that does not validate; by default each field's
-    errors are listed."""
-    if form.is_valid():
-        try:
-            save(form.cleaned_data)
-            messages.success(request, saved)
-        except ConvergeError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(
-            request,
-            invalid
-            or "; ".join(
-                f"{form.fields[f].label}: {' '.join(str(m) for m in e)}"
-                for f, e in form.errors.items()
-            ),
-        )
-    return redirect(back)
-
-
-def _url(request: WorkspaceRequest, name: str, *args: Any) -> str:
-    return reverse(name, args=[request.workspace.slug, *args])
+FORM = "strategy/form.html"
 
 
 # --- Overview: the alignment check ---------------------------------------------------------
@@ -188,20 +129,21 @@ def goal_edit(request: WorkspaceRequest, goal: str | None = None) -> HttpRespons
             "source": instance.source,
         }
     form = GoalForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         workspace=ws,
         initial=initial,
     )
     if not (isinstance(instance, BusinessGoal) and instance.attachment):
         del form.fields["remove_attachment"]
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.goal_save(actor=request.user, workspace=ws, goal=instance, **data),
+        template=FORM,
         title=_("Edit business goal") if instance else _("New business goal"),
-        done=lambda obj: _url(request, "strategy_goals") + f"#goal-{obj.uuid}",
-        cancel=_url(request, "strategy_goals"),
+        done=lambda obj: url_for(request, "strategy_goals") + f"#goal-{obj.uuid}",
+        cancel=url_for(request, "strategy_goals"),
         saved=_("Business goal saved."),
     )
 
@@ -250,8 +192,8 @@ def objective_edit(request: WorkspaceRequest, objective: str | None = None) -> H
         }
     elif request.GET.get("goal"):
         initial = {"goals": BusinessGoal.objects.filter(workspace=ws, uuid=request.GET["goal"])}
-    form = ObjectiveForm(_posted(request), workspace=ws, initial=initial)
-    return _form_page(
+    form = ObjectiveForm(posted(request), workspace=ws, initial=initial)
+    return form_page(
         request,
         form,
         lambda data: services.objective_save(
@@ -260,9 +202,10 @@ def objective_edit(request: WorkspaceRequest, objective: str | None = None) -> H
             objective=instance,
             **data,
         ),
+        template=FORM,
         title=_("Edit social objective") if instance else _("New social objective"),
-        done=lambda obj: _url(request, "strategy_objective", obj.uuid),
-        cancel=_url(request, "strategy_goals"),
+        done=lambda obj: url_for(request, "strategy_objective", obj.uuid),
+        cancel=url_for(request, "strategy_goals"),
         saved=_("Social objective saved."),
     )
 
@@ -271,12 +214,12 @@ def objective_edit(request: WorkspaceRequest, objective: str | None = None) -> H
 @require_POST
 def objective_review(request: WorkspaceRequest, objective: str) -> HttpResponse:
     obj = selectors.get(SocialObjective, request.workspace, objective)
-    return _inline_post(
+    return inline_post(
         request,
         ReviewForm(request.POST),
         lambda data: services.objective_review(actor=request.user, objective=obj, **data),
         saved=_("Review recorded."),
-        back=_url(request, "strategy_objective", objective),
+        back=url_for(request, "strategy_objective", objective),
         invalid=_("Enter the date of the review."),
     )
 
@@ -285,12 +228,12 @@ def objective_review(request: WorkspaceRequest, objective: str) -> HttpResponse:
 @require_POST
 def tactic_add(request: WorkspaceRequest, objective: str) -> HttpResponse:
     obj = selectors.get(SocialObjective, request.workspace, objective)
-    return _inline_post(
+    return inline_post(
         request,
         TacticForm(request.POST),
         lambda data: services.tactic_save(actor=request.user, objective=obj, **data),
         saved=_("Tactic added."),
-        back=_url(request, "strategy_objective", objective),
+        back=url_for(request, "strategy_objective", objective),
     )
 
 
@@ -302,7 +245,7 @@ def tactic_remove(request: WorkspaceRequest, tactic: str) -> HttpResponse:
     objective = row.objective.uuid
     services.tactic_remove(actor=request.user, tactic=row)
     messages.success(request, _("Tactic removed."))
-    return redirect(_url(request, "strategy_objective", objective))
+    return redirect(url_for(request, "strategy_objective", objective))
 
 
 # --- KPIs ----------------------------------------------------------------------------------
@@ -492,14 +435,15 @@ def kpi_edit(request: WorkspaceRequest, kpi: str | None = None) -> HttpResponse:
                 workspace=ws, uuid=request.GET["objective"]
             ).first()
         }
-    form = KpiForm(_posted(request), workspace=ws, initial=initial)
-    return _form_page(
+    form = KpiForm(posted(request), workspace=ws, initial=initial)
+    return form_page(
         request,
         form,
         lambda data: services.kpi_save(actor=request.user, workspace=ws, kpi=instance, **data),
+        template=FORM,
         title=_("Edit KPI") if instance else _("New KPI"),
-        done=lambda obj: _url(request, "strategy_kpi", obj.uuid),
-        cancel=_url(request, "strategy_kpis"),
+        done=lambda obj: url_for(request, "strategy_kpi", obj.uuid),
+        cancel=url_for(request, "strategy_kpis"),
         saved=_("KPI saved."),
     )
 
@@ -508,12 +452,12 @@ def kpi_edit(request: WorkspaceRequest, kpi: str | None = None) -> HttpResponse:
 @require_POST
 def kpi_value(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     obj = selectors.get(Kpi, request.workspace, kpi)
-    return _inline_post(
+    return inline_post(
         request,
         KpiValueForm(request.POST),
         lambda data: services.kpi_value_set(actor=request.user, kpi=obj, **data),
         saved=_("Value saved."),
-        back=_url(request, "strategy_kpi", kpi),
+        back=url_for(request, "strategy_kpi", kpi),
         invalid=_("Enter a date and a number."),
     )
 
@@ -545,8 +489,8 @@ def audience_edit(request: WorkspaceRequest, audience: str | None = None) -> Htt
         initial = {
             f: getattr(instance, f) for f in ("name", "kind", "size", "priority", "demographics")
         }
-    form = AudienceForm(_posted(request), workspace=ws, initial=initial)
-    return _form_page(
+    form = AudienceForm(posted(request), workspace=ws, initial=initial)
+    return form_page(
         request,
         form,
         lambda data: services.audience_save(
@@ -555,9 +499,10 @@ def audience_edit(request: WorkspaceRequest, audience: str | None = None) -> Htt
             audience=instance,
             **data,
         ),
+        template=FORM,
         title=_("Edit audience") if instance else _("New audience"),
-        done=lambda obj: _url(request, "strategy_audiences") + f"#audience-{obj.uuid}",
-        cancel=_url(request, "strategy_audiences"),
+        done=lambda obj: url_for(request, "strategy_audiences") + f"#audience-{obj.uuid}",
+        cancel=url_for(request, "strategy_audiences"),
         saved=_("Audience saved."),
     )
 
@@ -565,14 +510,15 @@ def audience_edit(request: WorkspaceRequest, audience: str | None = None) -> Htt
 @workspace_view(EDIT)
 def presence_add(request: WorkspaceRequest, audience: str) -> HttpResponse:
     obj = selectors.get(Audience, request.workspace, audience)
-    form = PresenceForm(_posted(request), initial={"figure_date": timezone.localdate()})
-    return _form_page(
+    form = PresenceForm(posted(request), initial={"figure_date": timezone.localdate()})
+    return form_page(
         request,
         form,
         lambda data: services.presence_save(actor=request.user, audience=obj, **data),
+        template=FORM,
         title=_("Where %(audience)s is: add evidence") % {"audience": obj},
-        done=lambda _row: _url(request, "strategy_audiences") + f"#audience-{audience}",
-        cancel=_url(request, "strategy_audiences"),
+        done=lambda _row: url_for(request, "strategy_audiences") + f"#audience-{audience}",
+        cancel=url_for(request, "strategy_audiences"),
         saved=_("Evidence saved."),
     )
 
@@ -586,7 +532,7 @@ def presence_remove(request: WorkspaceRequest, audience: str, platform: str) -> 
     if row is not None:
         services.presence_remove(actor=request.user, presence=row)
         messages.success(request, _("Evidence removed."))
-    return redirect(_url(request, "strategy_audiences") + f"#audience-{audience}")
+    return redirect(url_for(request, "strategy_audiences") + f"#audience-{audience}")
 
 
 # --- Messages: what we say to whom ---------------------------------------------------------
@@ -632,8 +578,8 @@ def message_edit(request: WorkspaceRequest, message: str | None = None) -> HttpR
             "tone": instance.tone,
             "owner": instance.owner,
         }
-    form = MessageForm(_posted(request), workspace=ws, initial=initial)
-    return _form_page(
+    form = MessageForm(posted(request), workspace=ws, initial=initial)
+    return form_page(
         request,
         form,
         lambda data: services.message_save(
@@ -642,9 +588,10 @@ def message_edit(request: WorkspaceRequest, message: str | None = None) -> HttpR
             message=instance,
             **data,
         ),
+        template=FORM,
         title=_("Edit message") if instance else _("New message"),
-        done=lambda _obj: _url(request, "strategy_messages"),
-        cancel=_url(request, "strategy_messages"),
+        done=lambda _obj: url_for(request, "strategy_messages"),
+        cancel=url_for(request, "strategy_messages"),
         saved=_("Message saved."),
     )
 
@@ -671,7 +618,7 @@ def vision_page(request: WorkspaceRequest) -> HttpResponse:
                 "sponsor_since",
             )
         }
-    form = VisionForm(_posted(request) if can_edit else None, workspace=ws, initial=initial)
+    form = VisionForm(posted(request) if can_edit else None, workspace=ws, initial=initial)
     if request.method == "POST":
         if not can_edit:
             raise NotPermitted(EDIT)
@@ -682,7 +629,7 @@ def vision_page(request: WorkspaceRequest) -> HttpResponse:
                 show_error(form, exc)
             else:
                 messages.success(request, _("Vision saved."))
-                return redirect(_url(request, "strategy_vision"))
+                return redirect(url_for(request, "strategy_vision"))
     return render(
         request, "strategy/vision.html", {"vision": current, "form": form, "can_edit": can_edit}
     )
@@ -728,8 +675,8 @@ def initiative_edit(request: WorkspaceRequest, initiative: str | None = None) ->
         }
         initial["goals"] = list(instance.goals.all())
         initial["objectives"] = list(instance.objectives.all())
-    form = InitiativeForm(_posted(request), workspace=ws, initial=initial)
-    return _form_page(
+    form = InitiativeForm(posted(request), workspace=ws, initial=initial)
+    return form_page(
         request,
         form,
         lambda data: services.initiative_save(
@@ -738,9 +685,10 @@ def initiative_edit(request: WorkspaceRequest, initiative: str | None = None) ->
             initiative=instance,
             **data,
         ),
+        template=FORM,
         title=_("Edit initiative") if instance else _("New initiative"),
-        done=lambda _obj: _url(request, "strategy_roadmap"),
-        cancel=_url(request, "strategy_roadmap"),
+        done=lambda _obj: url_for(request, "strategy_roadmap"),
+        cancel=url_for(request, "strategy_roadmap"),
         saved=_("Initiative saved."),
     )
 
@@ -771,7 +719,7 @@ def archive(request: WorkspaceRequest, kind: str, uuid: str) -> HttpResponse:
         (_("“%(name)s” restored.") if restore else _("“%(name)s” archived. It can be restored."))
         % {"name": obj},
     )
-    return redirect(_url(request, back))
+    return redirect(url_for(request, back))
 
 
 # --- Strategy on a page --------------------------------------------------------------------
@@ -814,13 +762,14 @@ def competitors(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(EDIT)
 def competitor_new(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    return _form_page(
+    return form_page(
         request,
-        CompetitorForm(_posted(request)),
+        CompetitorForm(posted(request)),
         lambda data: services.competitor_save(actor=request.user, workspace=ws, **data),
+        template=FORM,
         title=_("New competitor"),
-        done=lambda _obj: _url(request, "strategy_competitors"),
-        cancel=_url(request, "strategy_competitors"),
+        done=lambda _obj: url_for(request, "strategy_competitors"),
+        cancel=url_for(request, "strategy_competitors"),
         saved=_("Competitor saved."),
     )
 
@@ -833,13 +782,14 @@ def observation_new(request: WorkspaceRequest) -> HttpResponse:
         initial["competitor"] = Competitor.objects.filter(
             workspace=ws, uuid=request.GET["competitor"]
         ).first()
-    return _form_page(
+    return form_page(
         request,
-        ObservationForm(_posted(request), workspace=ws, initial=initial),
+        ObservationForm(posted(request), workspace=ws, initial=initial),
         lambda data: services.observation_add(actor=request.user, **data),
+        template=FORM,
         title=_("What a competitor gained through social"),
-        done=lambda _obj: _url(request, "strategy_competitors"),
-        cancel=_url(request, "strategy_competitors"),
+        done=lambda _obj: url_for(request, "strategy_competitors"),
+        cancel=url_for(request, "strategy_competitors"),
         saved=_("Observation saved."),
     )
 
@@ -847,13 +797,14 @@ def observation_new(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(EDIT)
 def case_study_new(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    return _form_page(
+    return form_page(
         request,
-        CaseStudyForm(_posted(request)),
+        CaseStudyForm(posted(request)),
         lambda data: services.case_study_save(actor=request.user, workspace=ws, **data),
+        template=FORM,
         title=_("New case study"),
-        done=lambda _obj: _url(request, "strategy_competitors") + "#case-studies",
-        cancel=_url(request, "strategy_competitors"),
+        done=lambda _obj: url_for(request, "strategy_competitors") + "#case-studies",
+        cancel=url_for(request, "strategy_competitors"),
         saved=_("Case study saved."),
     )
 
@@ -899,7 +850,7 @@ def yaml_import(request: WorkspaceRequest) -> HttpResponse:
             else:
                 if not dry_run:
                     messages.success(request, _("The strategy document was imported."))
-                    return redirect(_url(request, "strategy"))
+                    return redirect(url_for(request, "strategy"))
         elif not error:
             error = _("Choose a YAML file to import.")
     return render(

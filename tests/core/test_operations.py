@@ -64,7 +64,6 @@ def test_unfinished_areas_say_honestly_that_they_are_not_available_yet(
 ) -> None:
     client = signed_in(world.member)
     for area in [
-        "budget",
         "collaboration",
     ]:
         response = client.get(f"/w/acme/{area}/")

@@ -9,6 +9,7 @@ from django.test import Client
 
 from converge.core import services as core_services
 from converge.core.models import Membership
+from converge.maturity import definition
 from tests.conftest import World
 
 URL = "/api/v1/workspaces/acme/maturity"
@@ -25,7 +26,7 @@ def send(client: Client, method: str, path: str, data: Any = None) -> Any:
 
 def test_the_model_is_served_with_its_version_and_criteria(world: World) -> None:
     body = send(client_for(world, world.guest), "get", "/model").json()
-    assert body["version"] == 1
+    assert body["version"] == definition.current().version
     assert body["stages"][3] == "formalized"
     sponsor = next(c for c in body["criteria"] if c["id"] == "formalized-sponsor")
     assert sponsor["kind"] == "rule" and sponsor["rule"] == "sponsor_named"
@@ -52,7 +53,7 @@ def test_a_lead_starts_a_respondent_answers_and_the_lead_finishes(world: World) 
     assert readiness["met"] is True
     finished = send(lead, "post", f"/assessments/{run['uuid']}/finish").json()
     assert finished["status"] == "finished"
-    assert finished["results"]["model_version"] == 1
+    assert finished["results"]["model_version"] == definition.current().version
     again = send(lead, "post", f"/assessments/{run['uuid']}/finish")
     assert again.status_code == 409
     listed = send(client_for(world, world.guest), "get", "/assessments").json()

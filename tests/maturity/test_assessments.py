@@ -114,7 +114,7 @@ def test_finishing_saves_a_dated_snapshot_with_the_model_version(
     with time_machine.travel(date(2026, 6, 20), tick=False):
         done = services.assessment_finish(actor=world.lead, assessment=run)
     assert done.finished_on == date(2026, 6, 20)
-    assert done.snapshot["model_version"] == done.model_version == 1
+    assert done.snapshot["model_version"] == done.model_version == definition.current().version
     assert done.snapshot["as_of"] == "2026-06-20"
     assert done.snapshot["stage"] == 0
     assert len(done.snapshot["criteria"]) == len(definition.current().criteria)

@@ -439,6 +439,44 @@ def decision(days_ago: int) -> Callable[[World], None]:
     return build
 
 
+def funded_roadmap(funded: int, unfunded: int) -> Callable[[World], None]:
+    """Initiatives running this year; ``funded`` of them get a share of this year's budget.
+    A finished one and one funded only by last year's budget do not count as funded."""
+
+    def build(world: World) -> None:
+        from converge.finance.models import Allocation, BudgetLine
+        from converge.strategy.models import Initiative
+
+        line = BudgetLine.objects.create(
+            workspace=world.workspace, year=TODAY.year, category="staff", name="Team", planned=1
+        )
+        old = BudgetLine.objects.create(
+            workspace=world.workspace, year=TODAY.year - 1, category="staff", name="Old", planned=1
+        )
+        end = date(TODAY.year + 1, 12, 31)
+        for i in range(funded + unfunded):
+            initiative = Initiative.objects.create(
+                workspace=world.workspace, title=f"I{i}", start=date(TODAY.year, 1, 1), end=end
+            )
+            chosen = line if i < funded else old
+            Allocation.objects.create(
+                workspace=world.workspace,
+                line=chosen,
+                kind="initiative",
+                initiative=initiative,
+                share=Decimal(10),
+            )
+        Initiative.objects.create(
+            workspace=world.workspace,
+            title="Done",
+            start=date(TODAY.year, 1, 1),
+            end=end,
+            status="done",
+        )
+
+    return build
+
+
 def nothing(world: World) -> None:
     return None
 
@@ -485,6 +523,7 @@ CASES: dict[str, tuple[Callable[[World], Any], Callable[[World], Any]]] = {
     "quarterly_review": (review(100), review(130)),
     "actions_closed": (actions(7, 3), actions(6, 4)),
     "decisions_recorded": (decision(100), decision(200)),
+    "roadmap_funded": (funded_roadmap(4, 1), funded_roadmap(3, 1)),
 }
 
 
@@ -529,3 +568,10 @@ def test_a_policy_below_the_share_names_the_counts(world: World) -> None:
 def test_the_education_rule_names_the_months_without_a_session(world: World) -> None:
     sessions([date(2026, 6, 1)])(world)
     assert evaluate(world, "education_monthly").found == "No session in: 2026-04, 2026-05."
+
+
+def test_the_funding_rule_names_the_initiatives_without_money(world: World) -> None:
+    funded_roadmap(3, 1)(world)
+    assert evaluate(world, "roadmap_funded").found == (
+        "3 of 4 current initiatives are funded in the budget. Not funded: I3."
+    )
