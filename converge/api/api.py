@@ -17,6 +17,7 @@ from converge.api.governance import router as governance_router
 from converge.api.maturity import router as maturity_router
 from converge.api.measurement import router as measurement_router
 from converge.api.operating import router as operating_router
+from converge.api.reports import router as reports_router
 from converge.api.strategy import router as strategy_router
 from converge.core import services
 from converge.core.errors import ConvergeError
@@ -95,3 +96,4 @@ api.add_router("/", governance_router)
 api.add_router("/", operating_router)
 api.add_router("/", maturity_router)
 api.add_router("/", finance_router)
+api.add_router("/", reports_router)

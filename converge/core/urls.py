@@ -35,6 +35,7 @@ urlpatterns = [
     path("governance/", include("converge.operating.urls")),
     path("maturity/", include("converge.maturity.urls")),
     path("budget/", include("converge.finance.urls")),
+    path("reports/", include("converge.reports.urls")),
 ] + [
     path(f"{area}/", views.area_pending, {"area": area}, name=f"area_{area}")
     for area in views.AREAS

@@ -658,12 +658,6 @@ AREAS: dict[str, tuple[Any, Any]] = {
             "and influencers."
         ),
     ),
-    "reports": (
-        gettext_lazy("Reports"),
-        gettext_lazy(
-            "Review decks and the business case as a page, a PDF and an editable PowerPoint."
-        ),
-    ),
 }
 
 

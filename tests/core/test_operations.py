@@ -65,7 +65,6 @@ def test_unfinished_areas_say_honestly_that_they_are_not_available_yet(
     client = signed_in(world.member)
     for area in [
         "collaboration",
-        "reports",
     ]:
         response = client.get(f"/w/acme/{area}/")
         assert response.status_code == 200
