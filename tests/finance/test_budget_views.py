@@ -252,7 +252,9 @@ def test_the_multi_year_page_shows_growth(world: World, signed_in) -> None:
     line(world, "IG", year=2025, planned="200000")
     line(world, "IG", year=2026, planned="250000")
     page = signed_in(world.executive).get(f"{BASE}years/").content.decode()
-    assert "+25.0 %" in page and "200,000" in page and "250,000" in page and "Amounts in SEK." in page
+    assert (
+        "+25.0 %" in page and "200,000" in page and "250,000" in page and "Amounts in SEK." in page
+    )
 
 
 def test_the_years_lines_download_as_csv_and_xlsx(
@@ -389,3 +391,13 @@ def test_an_executive_sees_imports_but_cannot_upload(
     )
     assert response.status_code == 403
     assert not SpendImport.objects.exists()
+
+
+def test_the_overview_speaks_swedish(
+    world: World, budget: dict[str, BudgetLine], signed_in
+) -> None:
+    world.workspace.default_language = "sv"
+    world.workspace.save()
+    page = signed_in(world.lead).get(BASE + "?year=2026").content.decode()
+    assert "Budget 2026" in page and "Utfall" in page and "Verktyg och programvara" in page
+    assert "986\xa0000 SEK" in page or "986 000 SEK" in page
