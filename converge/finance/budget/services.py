@@ -300,7 +300,7 @@ def allocations_set(
     if found:
         total = sum(values, Decimal(0))
         raise ConvergeError(
-            " ".join(str(ALLOCATION_MESSAGES[p]) % {"sum": f"{total:f}"} for p in found),
+            " ".join(str(ALLOCATION_MESSAGES[p]) % {"sum": f"{total.normalize():f}"} for p in found),
             field="shares",
             details={"problems": found, "sum": f"{total:f}"},
             status=422,
