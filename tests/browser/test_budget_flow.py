@@ -86,3 +86,10 @@ def test_a_lead_reads_the_budget_and_imports_spend(
     assert "entries" in page.get_by_test_id("spend-summary").inner_text()
     screenshot(page, "budget-06-spend")
     assert SpendImport.objects.filter(committed_at__isnull=False).count() == 1
+
+    page.goto(f"{live_server.url}/w/nordvik/budget/?year=2025")
+    with page.expect_navigation():
+        page.locator("#language-select").select_option("sv")
+    page.wait_for_function("document.documentElement.lang === 'sv'")
+    assert "Verktyg och programvara" in page.locator("main").inner_text()
+    screenshot(page, "budget-07-overview-sv")
