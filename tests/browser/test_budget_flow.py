@@ -37,6 +37,12 @@ def test_a_lead_reads_the_budget_and_imports_spend(
     page.get_by_role("link", name="Paid social: Instagram").click()
     assert page.get_by_role("heading", name="What this line funds").is_visible()
     screenshot(page, "budget-03-line")
+    page.get_by_text("Change the objectives this line funds").click()
+    share = page.locator("#funds-objective input[type=number]").first
+    share.fill("55")  # a third objective at 55 beside 70 and 30: 155, not 100
+    page.locator("#funds-objective button[type=submit]").click()
+    assert "they must add up to 100" in page.locator("#errors-objective").inner_text()
+    screenshot(page, "budget-03b-line-allocation-error")
 
     bad = tmp_path / "spend-with-problems.csv"
     bad.write_text(
@@ -72,4 +78,18 @@ def test_a_lead_reads_the_budget_and_imports_spend(
     page.get_by_role("button", name="Import 1 row").click()
     assert "1 spend entries added" in page.locator(".messages").inner_text()
     assert SpendEntry.objects.filter(reference="X-1").count() == 1
+    page.get_by_role("navigation", name="Budget & ROI").get_by_role(
+        "link", name="Spend", exact=True
+    ).click()
+    page.get_by_label("Year").select_option("2025")
+    page.get_by_role("button", name="Show").click()
+    assert "entries" in page.get_by_test_id("spend-summary").inner_text()
+    screenshot(page, "budget-06-spend")
     assert SpendImport.objects.filter(committed_at__isnull=False).count() == 1
+
+    page.goto(f"{live_server.url}/w/nordvik/budget/?year=2025")
+    with page.expect_navigation():
+        page.locator("#language-select").select_option("sv")
+    page.wait_for_function("document.documentElement.lang === 'sv'")
+    assert "Verktyg och programvara" in page.locator("main").inner_text()
+    screenshot(page, "budget-07-overview-sv")

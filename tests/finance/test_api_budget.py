@@ -222,3 +222,21 @@ def test_an_executive_may_not_import(world: World) -> None:
     executive = client_for(world, world.executive)
     response = executive.post(f"{URL}/spend-imports", CSV, content_type="text/csv")
     assert response.status_code == 403 and not SpendImport.objects.exists()
+
+
+def test_listing_lines_takes_a_fixed_number_of_queries(
+    world: World, django_assert_max_num_queries
+) -> None:
+    goal = SocialObjective.objects.create(
+        workspace=world.workspace, statement="A", start=date(2026, 1, 1), end=date(2026, 12, 31)
+    )
+    from converge.finance.budget import services
+
+    for i in range(15):
+        services.allocations_set(
+            actor=world.lead, line=line(world, f"L{i}"), kind="objective", shares={goal: None}
+        )
+    lead = client_for(world, world.lead)
+    with django_assert_max_num_queries(8):
+        body = send(lead, "get", "/budget-lines").json()
+    assert len(body) == 15 and all(x["allocations"][0]["name"] == "A" for x in body)

@@ -391,3 +391,34 @@ def test_an_executive_sees_imports_but_cannot_upload(
     )
     assert response.status_code == 403
     assert not SpendImport.objects.exists()
+
+
+def test_the_overview_speaks_swedish(
+    world: World, budget: dict[str, BudgetLine], signed_in
+) -> None:
+    world.workspace.default_language = "sv"
+    world.workspace.save()
+    page = signed_in(world.lead).get(BASE + "?year=2026").content.decode()
+    assert "Budget 2026" in page and "Utfall" in page and "Verktyg och programvara" in page
+    assert "986\xa0000 SEK" in page or "986 000 SEK" in page
+
+
+def test_an_import_whose_file_is_gone_says_so_instead_of_failing(
+    world: World, budget: dict[str, BudgetLine], signed_in
+) -> None:
+    from django.core.files.storage import default_storage
+
+    record, _plan = services.spend_import_check(
+        actor=world.lead,
+        workspace=world.workspace,
+        data=b"date,amount,line\n2026-05-01,10,Social Media Lead\n",
+        filename="may.csv",
+    )
+    default_storage.delete(f"spend-imports/{record.workspace_id}/{record.uuid}.csv")
+    client = signed_in(world.lead)
+    page = client.get(f"{BASE}spend/import/{record.uuid}/")
+    assert page.status_code == 200
+    assert "no longer stored" in page.content.decode()
+    response = client.post(f"{BASE}spend/import/{record.uuid}/commit/", follow=True)
+    assert "no longer stored" in response.content.decode()
+    assert not SpendEntry.objects.filter(source=record).exists()

@@ -150,7 +150,7 @@ def _line_out(line: BudgetLine) -> LineOut:
 @router.get(f"{BASE}/budget-lines", response=list[LineOut], summary="Budget lines")
 def line_list(request: HttpRequest, slug: str, year: int | None = None) -> list[LineOut]:
     workspace, _m = _context(request, slug, READ)
-    rows = selectors.lines(workspace).order_by("year", "category", "name")
+    rows = selectors.lines_with_allocations(workspace).order_by("year", "category", "name")
     if year is not None:
         rows = rows.filter(year=year)
     return [_line_out(line) for line in rows]

@@ -300,7 +300,9 @@ def allocations_set(
     if found:
         total = sum(values, Decimal(0))
         raise ConvergeError(
-            " ".join(str(ALLOCATION_MESSAGES[p]) % {"sum": f"{total:f}"} for p in found),
+            " ".join(
+                str(ALLOCATION_MESSAGES[p]) % {"sum": f"{total.normalize():f}"} for p in found
+            ),
             field="shares",
             details={"problems": found, "sum": f"{total:f}"},
             status=422,
@@ -569,8 +571,14 @@ def _path(record: SpendImport) -> str:
 
 
 def stored_file(record: SpendImport) -> bytes:
-    with default_storage.open(_path(record), "rb") as handle:
-        return bytes(handle.read())
+    """The file as uploaded; a ``ConvergeError`` when storage no longer has it."""
+    try:
+        with default_storage.open(_path(record), "rb") as handle:
+            return bytes(handle.read())
+    except OSError as exc:
+        raise ConvergeError(
+            _("The uploaded file is no longer stored. Upload it again."), status=410
+        ) from exc
 
 
 @transaction.atomic

@@ -397,7 +397,12 @@ def import_detail(request: WorkspaceRequest, spend_import: str) -> HttpResponse:
     ws = request.workspace
     record = selectors.get_import(ws, spend_import)
     committed = record.committed_at is not None
-    plan = None if committed else services.plan(ws, services.stored_file(record))
+    plan, gone = None, ""
+    if not committed:
+        try:
+            plan = services.plan(ws, services.stored_file(record))
+        except ConvergeError as exc:
+            gone = exc.message
     problems = plan.problems if plan is not None else record.problems
     return render(
         request,
@@ -410,6 +415,7 @@ def import_detail(request: WorkspaceRequest, spend_import: str) -> HttpResponse:
             "added": plan.added[:500] if plan else [],
             "unchanged": plan.unchanged[:500] if plan else [],
             "written": record.entries.count() if committed else 0,
+            "gone": gone,
             "can_manage": _can_manage(request),
         },
     )
