@@ -25,6 +25,7 @@ EXPECTED: dict[str, set[str]] = {
     Action.MANAGE_GOVERNANCE: {O, L},
     Action.MANAGE_OPERATING_MODEL: {O, L},
     Action.MANAGE_MATURITY: {O, L},
+    Action.MANAGE_BUDGET: {O, L},
     Capability.WORK_CASES: {O, L},
     Capability.MANAGE_INFLUENCERS: {O, L},
     Capability.APPROVE_CONTENT: {O, L},
