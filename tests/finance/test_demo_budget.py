@@ -1,4 +1,4 @@
-"""The demo's budget: Nordvik's lines for 2024–2027 in SEK, growing year on year, allocated to
+"""The demo's budget: Nordvik's lines for 2024–2029 in SEK, growing year on year, allocated to
 the demo strategy and channels, with monthly spend up to last month; built idempotently."""
 
 from __future__ import annotations
@@ -40,17 +40,20 @@ def test_the_demo_builds_a_growing_budget_with_spend_idempotently(db: None) -> N
     workspace = Workspace.objects.get(slug="nordvik")
     assert workspace.currency == "SEK"
     table = selectors.multi_year(workspace)
-    assert table.years == [2024, 2025, 2026, 2027]
+    assert table.years == [2024, 2025, 2026, 2027, 2028, 2029]
     planned = [c.planned for c in table.totals]
     assert planned == [
         Decimal("1878000.00"),
         Decimal("2416000.00"),
         Decimal("2876000.00"),
         Decimal("3296000.00"),
+        Decimal("3530000.00"),
+        Decimal("3770000.00"),
     ]
     assert all(c.growth is not None and c.growth > 0 for c in table.totals[1:])
     actual = [c.actual for c in table.totals]
-    assert actual[0] and actual[1] and actual[2] and actual[3] is None
+    assert actual[0] and actual[1] and actual[2]
+    assert actual[3] is None and actual[4] is None and actual[5] is None
     # spend up to the end of May 2026, none later
     assert not SpendEntry.objects.filter(workspace=workspace, day__gte=date(2026, 6, 1)).exists()
     assert SpendEntry.objects.filter(workspace=workspace, day__month=5, day__year=2026).exists()

@@ -121,7 +121,7 @@ def test_who_may_see_and_change_a_case(world: World, signed_in) -> None:
 
 
 def test_the_main_navigation_links_to_the_reports_home(world: World, signed_in) -> None:
-    html = signed_in(world.member).get("/w/acme/").content.decode()
+    html = signed_in(world.executive).get("/w/acme/").content.decode()
     assert 'href="/w/acme/reports/"' in html
 
 

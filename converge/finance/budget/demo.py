@@ -1,7 +1,8 @@
-"""Demo data: Nordvik's social media budget for 2024–2027 in SEK (part of the Nordvik demo;
+"""Demo data: Nordvik's social media budget for 2024–2029 in SEK (part of the Nordvik demo;
 deterministic and idempotent).
 
-The budget grows year on year (about 1.9 M → 2.4 M → 2.9 M → 3.3 M SEK, 2027 planned only):
+The budget grows year on year (about 1.9 M → 2.4 M → 2.9 M → 3.3 M → 3.5 M → 3.8 M SEK;
+2027–2029 planned only, the years the demo's business case asks the board for):
 tools, the paid-social war chest per platform, staff (the Social Media Lead, a Community
 Manager, half of a Customer Care agent), training, an agency and content production. Each line
 is allocated to the demo strategy's objectives and initiatives and to the measurement demo's
@@ -27,7 +28,7 @@ from converge.finance.models import Allocation, BudgetLine, SpendEntry
 from converge.measurement.models import Channel
 from converge.strategy.models import Initiative, SocialObjective
 
-YEARS = (2024, 2025, 2026, 2027)
+YEARS = (2024, 2025, 2026, 2027, 2028, 2029)
 K = Decimal(1000)
 
 # Objectives of converge/strategy/demo.py, by statement.
@@ -74,7 +75,7 @@ class Spec:
     code: str
     name: str
     category: str
-    planned: tuple[int, int, int, int]  # thousands of SEK for 2024, 2025, 2026, 2027; 0 = none
+    planned: tuple[int, ...]  # thousands of SEK for each of YEARS; 0 = none
     supplier: str
     pattern: tuple[str, ...] = EVEN
     run_rate: str = "1"  # actual ÷ planned over a whole year
@@ -91,7 +92,7 @@ SPECS: tuple[Spec, ...] = (
         "SUITE",
         "Social media management suite",
         "tools",
-        (90, 96, 102, 108),
+        (90, 96, 102, 108, 120, 130),
         "Kanalverket Suite AB",
         note="Publishing, inbox and reports for every channel; seats for Customer Service.",
         objectives=((REPORT, None), (COMPLAINTS, None)),
@@ -108,7 +109,7 @@ SPECS: tuple[Spec, ...] = (
         "LISTEN",
         "Social listening tool",
         "tools",
-        (48, 60, 84, 108),
+        (48, 60, 84, 108, 120, 130),
         "Lyssna Insights AB",
         objectives=((MENTIONS, "50"), (PRODUCT, "50")),
         initiatives=(("Social listening into product development", "100"),),
@@ -117,7 +118,7 @@ SPECS: tuple[Spec, ...] = (
         "PS-IG",
         "Paid social: Instagram",
         "paid_social",
-        (200, 260, 360, 440),
+        (200, 260, 360, 440, 470, 500),
         "Meta Platforms Ireland Ltd",
         SEASONAL,
         "1.04",
@@ -129,7 +130,7 @@ SPECS: tuple[Spec, ...] = (
         "PS-FB",
         "Paid social: Facebook",
         "paid_social",
-        (160, 170, 180, 180),
+        (160, 170, 180, 180, 190, 200),
         "Meta Platforms Ireland Ltd",
         SEASONAL,
         "0.97",
@@ -141,7 +142,7 @@ SPECS: tuple[Spec, ...] = (
         "PS-LI",
         "Paid social: LinkedIn",
         "paid_social",
-        (50, 90, 140, 200),
+        (50, 90, 140, 200, 210, 220),
         "LinkedIn Ireland Unlimited",
         SEASONAL,
         "1.02",
@@ -154,7 +155,7 @@ SPECS: tuple[Spec, ...] = (
         "PS-TT",
         "Paid social: TikTok",
         "paid_social",
-        (30, 80, 130, 190),
+        (30, 80, 130, 190, 200, 210),
         "TikTok Technology Ltd",
         SEASONAL,
         "1.08",
@@ -166,7 +167,7 @@ SPECS: tuple[Spec, ...] = (
         "STAFF-LEAD",
         "Social Media Lead",
         "staff",
-        (620, 650, 680, 710),
+        (620, 650, 680, 710, 760, 810),
         "Payroll",
         fte="1.0",
         note="Salary with social security fees.",
@@ -177,7 +178,7 @@ SPECS: tuple[Spec, ...] = (
         "STAFF-CM",
         "Community Manager",
         "staff",
-        (420, 440, 460, 480),
+        (420, 440, 460, 480, 510, 550),
         "Payroll",
         fte="1.0",
         objectives=((COMMUNITY, "50"), (COMPLAINTS, "50")),
@@ -187,7 +188,7 @@ SPECS: tuple[Spec, ...] = (
         "STAFF-CARE",
         "Customer Care agent (half time on social)",
         "staff",
-        (0, 230, 240, 250),
+        (0, 230, 240, 250, 270, 290),
         "Payroll",
         fte="0.5",
         note="Half of a Customer Care agent's salary, paid from the social budget.",
@@ -199,7 +200,7 @@ SPECS: tuple[Spec, ...] = (
         "TRAIN",
         "Training",
         "training",
-        (40, 60, 80, 90),
+        (40, 60, 80, 90, 100, 110),
         "Social Akademin",
         ("0", "0", "3", "0", "0", "0", "0", "0", "3", "3", "3", "0"),
         "0.92",
@@ -210,7 +211,7 @@ SPECS: tuple[Spec, ...] = (
         "AGENCY",
         "Creative agency",
         "consultants",
-        (120, 140, 200, 240),
+        (120, 140, 200, 240, 260, 280),
         "Byrån Fjäll & Co",
         SEASONAL,
         "1.10",
@@ -221,7 +222,7 @@ SPECS: tuple[Spec, ...] = (
         "CONTENT",
         "Content production",
         "content",
-        (100, 140, 220, 300),
+        (100, 140, 220, 300, 320, 340),
         "Nordljus Produktion AB",
         SEASONAL,
         "0.95",
