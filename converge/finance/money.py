@@ -9,6 +9,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.formats import number_format
 
 
+CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal | int) -> Decimal:
+    """An amount to two decimals, rounded half up: how money leaves us as data (API, JSON), the
+    same on every database (PostgreSQL keeps a numeric's scale, SQLite does not)."""
+    return Decimal(amount).quantize(CENT, ROUND_HALF_UP)
+
+
 def money(amount: Decimal | int | None, currency: str, *, cents: bool = False) -> str:
     if amount is None:
         return "—"

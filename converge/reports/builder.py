@@ -28,7 +28,7 @@ from converge.finance.models import (
     Proposal,
     ValueAssumption,
 )
-from converge.finance.money import money
+from converge.finance.money import cents, money
 from converge.finance.review import selectors as review_selectors
 from converge.finance.roi import cost_per_result, roi
 from converge.governance import selectors as governance_selectors
@@ -589,7 +589,7 @@ def _budget(ctx: Context) -> Built:
         .order_by()
     )
     cell: dict[tuple[int, str], Decimal] = {
-        (row["year"], row["category"]): Decimal(row["planned"] or 0) for row in sums
+        (row["year"], row["category"]): cents(row["planned"] or 0) for row in sums
     }
     categories = [c for c in Category if any((y, c.value) in cell for y in ctx.years)]
     per_year = {y: sum((cell.get((y, c.value), ZERO) for c in categories), ZERO) for y in ctx.years}
@@ -656,7 +656,7 @@ def _budget(ctx: Context) -> Built:
             kind="stacked_column",
             categories=[str(y) for y in ctx.years],
             series=[
-                Series(str(c.label), [cell.get((y, c.value), ZERO) for y in ctx.years])
+                Series(str(c.label), [cents(cell.get((y, c.value), ZERO)) for y in ctx.years])
                 for c in categories
             ]
             + [Series(_("Contingency"), [extra[y] for y in ctx.years])],

@@ -47,7 +47,7 @@ def test_a_lead_adds_reads_changes_and_deletes_a_line(world: World) -> None:
     body = response.json()
     assert (body["planned"], body["actual"], body["department"]) == (
         "450000.00",
-        "0",
+        "0.00",
         "customer-service",
     )
     uuid = body["uuid"]

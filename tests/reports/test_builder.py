@@ -112,4 +112,4 @@ def test_the_document_is_plain_json(full_case: BusinessCase) -> None:
     data = as_json(case_document(full_case))
     assert data["figures"]["cost_with_contingency"] == "1800000.00"
     assert data["sections"][5]["key"] == "budget"
-    assert data["sections"][5]["charts"][0]["series"][0]["values"] == ["100000", "0", "0"]
+    assert data["sections"][5]["charts"][0]["series"][0]["values"] == ["100000.00", "0.00", "0.00"]

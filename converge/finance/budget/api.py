@@ -35,6 +35,7 @@ from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, Workspace
 from converge.finance.budget import selectors, services
 from converge.finance.models import AllocationKind, BudgetLine, SpendEntry, SpendImport
+from converge.finance.money import cents
 
 router = Router(tags=["finance"])
 
@@ -126,10 +127,10 @@ def _line_out(line: BudgetLine) -> LineOut:
         name=line.name,
         platform=line.platform,
         department=line.department.slug if line.department else None,
-        planned=line.planned,
-        committed=line.committed,
-        actual=actual,
-        remaining=line.planned - actual,
+        planned=cents(line.planned),
+        committed=cents(line.committed),
+        actual=cents(actual),
+        remaining=cents(line.planned - actual),
         fte=line.fte,
         note=line.note,
         allocations=[
@@ -138,8 +139,8 @@ def _line_out(line: BudgetLine) -> LineOut:
                 target=f.target.uuid,
                 name=f.name,
                 share=f.share,
-                planned=f.planned,
-                actual=f.actual,
+                planned=cents(f.planned),
+                actual=cents(f.actual),
             )
             for kind, rows in funded.items()
             for f in rows
@@ -287,7 +288,7 @@ def _spend_out(e: SpendEntry) -> SpendOut:
         line_name=e.line.name,
         year=e.line.year,
         day=e.day,
-        amount=e.amount,
+        amount=cents(e.amount),
         supplier=e.supplier,
         reference=e.reference,
         note=e.note,
