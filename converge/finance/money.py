@@ -8,7 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 
-
 CENT = Decimal("0.01")
 
 
