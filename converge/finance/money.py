@@ -24,3 +24,11 @@ def money(amount: Decimal | int | None, currency: str, *, cents: bool = False) -
     shown = Decimal(amount).quantize(Decimal("0.01") if cents else Decimal(1), ROUND_HALF_UP)
     text = number_format(shown, decimal_pos=2 if cents else 0, use_l10n=True, force_grouping=True)
     return f"{text} {currency}"
+
+
+def percent(ratio: Decimal | None, places: int = 1) -> str:
+    """A ratio (0.25) as a percentage in the active language ("25.0 %"), "—" for None."""
+    if ratio is None:
+        return "—"
+    shown = (Decimal(ratio) * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return f"{number_format(shown, decimal_pos=places, use_l10n=True, force_grouping=True)} %"

@@ -18,3 +18,24 @@ def cost_per_result(cost: Decimal, results: Decimal) -> Decimal | None:
     if results <= 0:
         return None
     return cost / results
+
+
+def scaled(value: Decimal, percent: Decimal) -> Decimal:
+    """``value`` moved by ``percent`` (−20 is 20% less)."""
+    return value * (Decimal(100) + percent) / Decimal(100)
+
+
+def sensitivity(
+    parts: dict[str, Decimal], cost: Decimal, step: Decimal
+) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+    """ROI when one part of the hard value is ``step`` percent lower and higher, the others
+    held (key → (ROI at −step, ROI at +step)), and when all move together (key ``"*"``)."""
+    total = sum(parts.values(), Decimal(0))
+    out: dict[str, tuple[Decimal | None, Decimal | None]] = {}
+    for key, part in parts.items():
+        out[key] = (
+            roi(total - part + scaled(part, -step), cost),
+            roi(total - part + scaled(part, step), cost),
+        )
+    out["*"] = (roi(scaled(total, -step), cost), roi(scaled(total, step), cost))
+    return out

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import get_language
+
 
 @dataclass(frozen=True)
 class MetricDef:
@@ -30,6 +32,11 @@ class MetricDef:
     denominator: str | None = None
     scale: int = 1  # 100 for ratios shown as percent
     own: bool = False  # defined by the workspace, not built in
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        return self.name_sv if (get_language() or "en").startswith("sv") else self.name_en
 
 
 AMEC = "AMEC Integrated Evaluation Framework"

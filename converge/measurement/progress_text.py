@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from converge.measurement.catalogue import MetricDef
 from converge.measurement.progress import Aggregate, Progress, Projection
@@ -82,7 +82,7 @@ def metric_name(index: Mapping[str, MetricDef], key: str) -> str:
     found = index.get(key)
     if found is None:
         return key
-    return found.name_sv if (get_language() or "en").startswith("sv") else found.name_en
+    return found.name
 
 
 def describe(agg: Aggregate, index: Mapping[str, MetricDef]) -> str:

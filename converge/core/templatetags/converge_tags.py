@@ -39,3 +39,12 @@ def money_cents(amount: Any, workspace: Any) -> str:
     from converge.finance.money import money as show
 
     return show(amount, getattr(workspace, "currency", ""), cents=True)
+
+
+@register.filter
+def ratio_percent(ratio: Any) -> str:
+    """A ratio (0.25) as a percentage with one decimal in the active language ("25.0 %");
+    "—" where there is none (ROI without cost)."""
+    from converge.finance.money import percent
+
+    return percent(ratio)
