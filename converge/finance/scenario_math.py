@@ -85,9 +85,10 @@ def funding(
     return out
 
 
-def projected_results(delta_funding: Decimal, cost_per_result: Decimal | None) -> Decimal | None:
+def projected_results(delta_funding: Decimal, cost: Decimal, results: Decimal) -> Decimal | None:
     """Results gained (or lost, negative) when funding changes by ``delta_funding``, if each
-    result keeps costing what it was observed to cost. None without an observed cost."""
-    if cost_per_result is None or cost_per_result <= 0:
+    result keeps costing what it did: ``cost`` bought ``results``. Computed as
+    delta × results ÷ cost (not through a rounded cost per result). None without both."""
+    if cost <= 0 or results <= 0:
         return None
-    return delta_funding / cost_per_result
+    return delta_funding * results / cost

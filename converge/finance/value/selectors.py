@@ -889,7 +889,7 @@ def _kpi_effects(
         )
         spent = cost.get(k.objective_id, ZERO)
         moved = delta[k.objective_id]
-        results = projected_results(moved, cost_per_result(spent, units))
+        results = projected_results(moved, spent, units)
         value = (
             results * unit_values[k.metric_key]
             if results is not None and k.metric_key in unit_values
