@@ -14,7 +14,7 @@ from converge.core.errors import ConvergeError
 from converge.core.models import AuditEntry
 from converge.core.policy import NotPermitted
 from converge.finance.budget import services as budget
-from converge.finance.models import AllocationKind
+from converge.finance.models import AllocationKind, Scenario
 from converge.finance.value import selectors, services
 from tests.conftest import World
 from tests.finance.builders_value import Small, assumption, build_small
@@ -99,7 +99,7 @@ def small(world: World) -> Small:
     return build_small(world)
 
 
-def scenario(world: World, name: str = "Cut") -> object:
+def scenario(world: World, name: str = "Cut") -> Scenario:
     return services.scenario_save(actor=world.lead, workspace=world.workspace, name=name, year=2026)
 
 
