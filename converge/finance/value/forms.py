@@ -44,7 +44,7 @@ class AssumptionForm(forms.Form):
         decimal_places=4,
         help_text=_(
             "In the workspace currency. For attributed revenue, the share of a krona counted "
-            "(e.g. 0.42 for a 42% gross margin)."
+            "(e.g. 0.42 for a gross margin of 42 percent)."
         ),
     )
     owner = MemberChoiceField(
