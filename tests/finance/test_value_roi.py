@@ -66,7 +66,8 @@ def test_objectives_and_initiatives_count_their_kpis_results_on_the_days_they_ra
     )
     # The initiative ran from 1 February: 5 of the quarter's 6 leads.
     assert rows(report.initiatives)["B2B stories"] == (D("10000.00"), D(20000), D(1))
-    assert rows(report.initiatives)["Not allocated"][0] == D("2000.00")
+    # Spend not allocated to an objective or initiative has a cost and no ROI of its own.
+    assert rows(report.initiatives)["Not allocated"] == (D("2000.00"), D(0), None)
     (objective,) = [r for r in report.objectives.rows if r.key != selectors.NONE]
     assert [(r.units, r.cost_per_result) for r in objective.results] == [(D(6), D("10000") / 6)]
 

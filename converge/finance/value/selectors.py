@@ -127,10 +127,11 @@ class DimRow:
     results: list[Result] = field(default_factory=list)
     cost_url: str = ""
     value_url: str = ""
+    valued: bool = True  # False: nothing it counts has a hard value, so it has no ROI
 
     @property
     def roi(self) -> Decimal | None:
-        return roi(self.value, self.cost)
+        return roi(self.value, self.cost) if self.valued else None
 
 
 @dataclass
@@ -417,6 +418,7 @@ def roi_report(
                     for m, n in sorted(found.items())
                 ],
                 cost_rows_url(workspace, period, AllocationKind.OBJECTIVE, str(o.uuid)),
+                valued=bool(scope.metrics),
             )
         )
     if per_target.get(0):
@@ -463,6 +465,7 @@ def roi_report(
                     for m, n in sorted(found.items())
                 ],
                 cost_rows_url(workspace, period, AllocationKind.INITIATIVE, str(i.uuid)),
+                valued=bool(metrics),
             )
         )
     if per_target.get(0):
@@ -490,6 +493,7 @@ def roi_report(
                 ],
                 cost_rows_url(workspace, period, AllocationKind.CHANNEL, str(c.uuid)),
                 _channel_value_url(workspace, hard_keys, period, str(c.uuid)),
+                valued=any(found.values()),
             )
         )
     no_channel = {m: count(m, channel=None) for m in hard_keys}
@@ -499,6 +503,7 @@ def roi_report(
         rest.value = sum((no_channel[m] * unit_values[m] for m in no_channel), ZERO)
         rest.results = [Result(index[m].name, n, None) for m, n in sorted(no_channel.items()) if n]
         rest.value_url = _channel_value_url(workspace, hard_keys, period, NONE)
+        rest.valued = any(no_channel.values())
         ch_rows.append(rest)
 
     # Quarters
@@ -551,6 +556,7 @@ def _unallocated(workspace: Workspace, period: Period, kind: str, cost: Decimal)
         ZERO,
         [],
         cost_rows_url(workspace, period, kind, NONE),
+        valued=False,
     )
 
 
