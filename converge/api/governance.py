@@ -21,7 +21,7 @@ from pydantic import Field
 from converge.api.core import _context
 from converge.core.errors import ConvergeError
 from converge.core.models import Membership, Workspace
-from converge.core.policy import Action
+from converge.core.policy import Action, allowed_actions
 from converge.governance import selectors, services
 from converge.governance.models import (
     ActionItem,
@@ -226,9 +226,10 @@ def meeting_list(request: HttpRequest, slug: str, committee: UUID) -> list[Meeti
     summary="One meeting with its agenda pack",
 )
 def meeting_get(request: HttpRequest, slug: str, meeting: UUID) -> MeetingDetailOut:
-    workspace, _m = _context(request, slug, READ)
+    workspace, me = _context(request, slug, READ)
     found = selectors.get_meeting(workspace, meeting)
     pack = selectors.agenda_pack(found)
+    pack.items = selectors.shown_to(pack.items, allowed_actions(me))
     return MeetingDetailOut(
         **_meeting_out(found),
         agenda_frozen=pack.frozen,

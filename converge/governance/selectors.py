@@ -419,11 +419,24 @@ SECTION_LABELS: dict[str, Any] = {key: label for key, label, _p in SECTIONS} | {
 }
 
 
-def register_section(key: str, label: Any, provider: Provider) -> None:
-    """Add a section to every agenda pack (e.g. wins since the last meeting)."""
+# Sections only some people may read (section key → the capability it needs): the budget's
+# figures, say, are not for every member of a committee.
+SECTION_NEEDS: dict[str, str] = {}
+
+
+def register_section(key: str, label: Any, provider: Provider, *, needs: str = "") -> None:
+    """Add a section to every agenda pack (e.g. wins since the last meeting); with ``needs``,
+    only people with that capability see its items."""
     if key not in SECTION_LABELS:
         SECTIONS.append((key, label, provider))
         SECTION_LABELS[key] = label
+    if needs:
+        SECTION_NEEDS[key] = needs
+
+
+def shown_to(items: list[Entry], allowed: frozenset[str] | set[str]) -> list[Entry]:
+    """The items of a pack that someone with the ``allowed`` actions may read."""
+    return [e for e in items if SECTION_NEEDS.get(e.section, "") in ("", *allowed)]
 
 
 def pack_context(meeting: Meeting, today: date | None = None) -> PackContext:

@@ -4,6 +4,7 @@ meetings; an action's owner closes it. Outsiders get 404 (``workspace_view``).""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -194,6 +195,24 @@ def committee_archive(request: WorkspaceRequest, committee: str) -> HttpResponse
 # --- Meetings -------------------------------------------------------------------------------
 
 
+def _entry_url(slug: str, entry: selectors.Entry) -> str | None:
+    """Where an agenda item leads: the KPI, the roadmap, the year's budget, or the quarter's
+    ROI report."""
+    kind, _sep, rest = entry.key.partition(":")
+    if kind == "kpi" and entry.ref:
+        return reverse("strategy_kpi", args=[slug, entry.ref])
+    if kind == "initiative":
+        return reverse("strategy_roadmap", args=[slug])
+    if kind == "budget" and rest.isdigit():
+        return f"{reverse('budget', args=[slug])}?year={rest}"
+    if kind == "roi" and len(rest) == 7 and rest[:4].isdigit() and rest[6] in "1234":
+        year, quarter = int(rest[:4]), int(rest[6])
+        first = date(year, 3 * quarter - 2, 1)
+        last = selectors.quarter_end(year, quarter)
+        return f"{reverse('budget_roi', args=[slug])}?from={first}&to={last}"
+    return None
+
+
 def _meeting_context(request: WorkspaceRequest, meeting: Meeting) -> dict[str, Any]:
     ws = request.workspace
     committee = meeting.committee
@@ -204,18 +223,10 @@ def _meeting_context(request: WorkspaceRequest, meeting: Meeting) -> dict[str, A
     if committee.chair and committee.chair not in people:
         people.insert(0, committee.chair)
     presence = {a.membership_id: a.presence for a in meeting.attendance.all()}
-    links = {
-        "kpi": "strategy_kpi",
-        "initiative": "strategy_roadmap",
-    }
+    pack.items = selectors.shown_to(pack.items, request.allowed)
     items = []
     for number, entry in enumerate(pack.items, start=1):
-        kind = entry.key.split(":", 1)[0]
-        url = None
-        if kind == "kpi" and entry.ref:
-            url = reverse(links["kpi"], args=[ws.slug, entry.ref])
-        elif kind == "initiative":
-            url = reverse(links["initiative"], args=[ws.slug])
+        url = _entry_url(ws.slug, entry)
         items.append(
             {
                 "entry": entry,

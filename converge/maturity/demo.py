@@ -30,7 +30,6 @@ JOURNEY: tuple[tuple[int, int, tuple[str, ...]], ...] = (
 )
 NOTES = {
     "engagement-risk": "Escalation path agreed with PR and Legal; rehearsed in the spring.",
-    "strategic-roi": "Reported engagement, not yet money.",
     "converged-one-strategy": "Still a separate social plan.",
 }
 

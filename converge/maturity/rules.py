@@ -694,3 +694,57 @@ def roadmap_funded(workspace: Workspace, params: Mapping[str, Any], today: date)
         url=_url("budget", workspace) if funded else None,
         create_url=_url("budget", workspace),
     )
+
+
+@rule("roi_reported")
+def roi_reported(workspace: Workspace, params: Mapping[str, Any], today: date) -> Evidence:
+    """Return was reported to executives: a committee meeting held in the last ``days`` had the
+    quarter's ROI on its agenda as held (the pack's ``roi:`` item) with an executive present."""
+    from converge.core.models import Role
+    from converge.governance.models import Meeting, MeetingStatus, Presence
+
+    days = int(params.get("days", 92))
+    held = (
+        Meeting.objects.filter(
+            workspace=workspace,
+            status=MeetingStatus.HELD,
+            starts_at__gte=_since(today, days),
+            starts_at__lt=_since(today + timedelta(days=1), 0),
+            pack__isnull=False,
+        )
+        .select_related("committee")
+        .order_by("-starts_at")
+    )
+    with_roi = [m for m in held if any(str(e.get("key", "")).startswith("roi:") for e in m.pack)]
+    executives = set(
+        Meeting.objects.filter(
+            pk__in=[m.pk for m in with_roi],
+            attendance__presence=Presence.PRESENT,
+            attendance__membership__role=Role.EXECUTIVE,
+        ).values_list("pk", flat=True)
+    )
+    reported = next((m for m in with_roi if m.pk in executives), None)
+    if reported is not None:
+        found = _("%(committee)s discussed the return on %(day)s with an executive present.") % {
+            "committee": reported.committee.name,
+            "day": timezone.localdate(reported.starts_at).isoformat(),
+        }
+    elif with_roi:
+        found = _(
+            "The return was on the agenda of %(committee)s on %(day)s, but no executive was "
+            "present."
+        ) % {
+            "committee": with_roi[0].committee.name,
+            "day": timezone.localdate(with_roi[0].starts_at).isoformat(),
+        }
+    else:
+        found = _("No meeting held in the last %(days)d days had the return on its agenda.") % {
+            "days": days
+        }
+    shown = reported or (with_roi[0] if with_roi else None)
+    return Evidence(
+        met=reported is not None,
+        found=found,
+        url=reverse("governance_meeting", args=[workspace.slug, shown.uuid]) if shown else None,
+        create_url=_url("budget_roi", workspace),
+    )

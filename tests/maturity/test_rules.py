@@ -481,6 +481,36 @@ def nothing(world: World) -> None:
     return None
 
 
+def roi_meeting(
+    days_ago: int, *, executive: bool = True, roi: bool = True
+) -> Callable[[World], None]:
+    """A meeting held ``days_ago`` whose pack as held had the quarter's ROI (or only the
+    budget), with the executive present or sending apologies."""
+
+    def build(world: World) -> None:
+        from converge.governance.models import Attendance, Meeting
+
+        when = at(TODAY - timedelta(days=days_ago))
+        pack = [
+            {"key": "budget:2026", "section": "budget", "title": "Budget", "detail": "", "ref": ""}
+        ]
+        if roi:
+            pack.append(
+                {"key": "roi:2026-Q2", "section": "budget", "title": "ROI", "detail": "", "ref": ""}
+            )
+        meeting = Meeting.objects.create(
+            workspace=world.workspace, committee=committee(world), occurrence=when,
+            starts_at=when, status="held", pack=pack,
+        )  # fmt: skip
+        Attendance.objects.create(
+            meeting=meeting,
+            membership=Membership.objects.get(user=world.executive, workspace=world.workspace),
+            presence="present" if executive else "apologies",
+        )
+
+    return build
+
+
 def many(*builders: Callable[[World], Any]) -> Callable[[World], None]:
     def build(world: World) -> None:
         for b in builders:
@@ -524,6 +554,10 @@ CASES: dict[str, tuple[Callable[[World], Any], Callable[[World], Any]]] = {
     "actions_closed": (actions(7, 3), actions(6, 4)),
     "decisions_recorded": (decision(100), decision(200)),
     "roadmap_funded": (funded_roadmap(4, 1), funded_roadmap(3, 1)),
+    "roi_reported": (
+        roi_meeting(40),
+        many(roi_meeting(100), roi_meeting(10, executive=False), roi_meeting(5, roi=False)),
+    ),
 }
 
 
@@ -574,4 +608,12 @@ def test_the_funding_rule_names_the_initiatives_without_money(world: World) -> N
     funded_roadmap(3, 1)(world)
     assert evaluate(world, "roadmap_funded").found == (
         "3 of 4 current initiatives are funded in the budget. Not funded: I3."
+    )
+
+
+def test_the_roi_rule_says_when_the_return_was_shown_without_an_executive(world: World) -> None:
+    roi_meeting(10, executive=False)(world)
+    assert evaluate(world, "roi_reported").found == (
+        "The return was on the agenda of Steering on 2026-06-05, but no executive "
+        "was present."
     )

@@ -54,6 +54,7 @@ from converge.finance.scenario_math import (
     funding,
     projected_results,
 )
+from converge.governance.selectors import quarter_end
 from converge.measurement.catalogue import MetricDef
 from converge.measurement.models import Channel, Observation
 from converge.measurement.selectors import Period, metric_index
@@ -260,9 +261,7 @@ def _quarters(period: Period) -> list[tuple[str, Period]]:
     day = period.start
     while day <= period.end:
         q = (day.month - 1) // 3 + 1
-        last = (date(day.year + 1, 1, 1) if q == 4 else date(day.year, 3 * q + 1, 1)) - timedelta(
-            days=1
-        )
+        last = quarter_end(day.year, q)
         out.append((f"{day.year} Q{q}", Period(day, min(last, period.end))))
         day = last + timedelta(days=1)
     return out
