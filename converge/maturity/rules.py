@@ -715,7 +715,9 @@ def roi_reported(workspace: Workspace, params: Mapping[str, Any], today: date) -
         .select_related("committee")
         .order_by("-starts_at")
     )
-    with_roi = [m for m in held if any(str(e.get("key", "")).startswith("roi:") for e in m.pack)]
+    with_roi = [
+        m for m in held if any(str(e.get("key", "")).startswith("roi:") for e in m.pack or [])
+    ]
     executives = set(
         Meeting.objects.filter(
             pk__in=[m.pk for m in with_roi],

@@ -614,6 +614,5 @@ def test_the_funding_rule_names_the_initiatives_without_money(world: World) -> N
 def test_the_roi_rule_says_when_the_return_was_shown_without_an_executive(world: World) -> None:
     roi_meeting(10, executive=False)(world)
     assert evaluate(world, "roi_reported").found == (
-        "The return was on the agenda of Steering on 2026-06-05, but no executive "
-        "was present."
+        "The return was on the agenda of Steering on 2026-06-05, but no executive was present."
     )
