@@ -129,6 +129,7 @@ class DimRow:
     cost_url: str = ""
     value_url: str = ""
     valued: bool = True  # False: nothing it counts has a hard value, so it has no ROI
+    note: str = ""
 
     @property
     def roi(self) -> Decimal | None:
@@ -465,6 +466,7 @@ def roi_report(
                 ],
                 cost_rows_url(workspace, period, AllocationKind.INITIATIVE, str(i.uuid)),
                 valued=bool(metrics),
+                note=_("Not running in this period.") if ran.start > ran.end else "",
             )
         )
     if per_target.get(0):
