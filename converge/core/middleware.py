@@ -57,6 +57,7 @@ class WorkspaceLocaleMiddleware:
                 .only("time_zone", "default_language")
                 .first()
             )
+        language = translation.get_language()
         if workspace is not None:
             timezone.activate(zoneinfo.ZoneInfo(workspace.time_zone))
             if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
@@ -65,7 +66,13 @@ class WorkspaceLocaleMiddleware:
         try:
             return self.get_response(request)
         finally:
+            # Leave the thread as it was found: a workspace's language must not leak into
+            # whatever this thread does next.
             timezone.deactivate()
+            if language:
+                translation.activate(language)
+            else:
+                translation.deactivate()
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotPermitted):
