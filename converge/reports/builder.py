@@ -33,6 +33,8 @@ from converge.finance.review import selectors as review_selectors
 from converge.finance.roi import cost_per_result, roi
 from converge.governance import selectors as governance_selectors
 from converge.governance.text import describe_cadence
+from converge.measurement.progress_text import metric_name
+from converge.measurement.selectors import metric_index
 from converge.operating import selectors as operating_selectors
 from converge.reports import business_case as maths
 from converge.reports.document import (
@@ -814,6 +816,7 @@ def _return(ctx: Context, budget: dict[str, Decimal | None]) -> Built:
         Column(_("Value over the case"), MONEY),
     ]
     if hard_rows:
+        index = metric_index(ws)
         section.tables.append(
             Table(
                 columns=value_cols,
@@ -837,7 +840,7 @@ def _return(ctx: Context, budget: dict[str, Decimal | None]) -> Built:
                     [
                         a.name,
                         a.get_hardness_display(),
-                        a.metric_key,
+                        metric_name(index, a.metric_key),
                         a.unit_value,
                         str(a.owner) if a.owner else "—",
                         a.source,

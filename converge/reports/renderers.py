@@ -28,7 +28,10 @@ def format_cell(value: Any, kind: str, currency: str) -> str:
     if isinstance(value, str):
         return value
     if kind == MONEY and isinstance(value, Decimal | int):
-        return money(Decimal(value), currency)
+        # Small amounts with öre or cents (a value per unit of 0.42) show them; the rest whole.
+        amount = Decimal(value)
+        small = abs(amount) < 1000 and amount != amount.to_integral_value()
+        return money(amount, currency, cents=small)
     if kind == DATE and isinstance(value, date):
         return date_format(value, "SHORT_DATE_FORMAT")
     if kind == PERCENT and isinstance(value, Decimal | int):

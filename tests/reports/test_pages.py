@@ -68,7 +68,7 @@ def test_the_case_page_reads_in_a_fixed_number_of_queries(
     full_case: BusinessCase, world: World, signed_in, django_assert_max_num_queries
 ) -> None:
     client = signed_in(world.executive)
-    with django_assert_max_num_queries(44):
+    with django_assert_max_num_queries(45):
         response = client.get(f"{URL}cases/{full_case.uuid}/")
     html = response.content.decode()
     assert response.status_code == 200
