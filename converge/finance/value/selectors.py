@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -341,18 +341,28 @@ def roi_report(
             found_row["total"]
         )
 
+    # Indexed once, so every figure below is a lookup or a pass over one metric's rows.
+    by_metric: dict[str, list[tuple[int | None, date, Decimal]]] = defaultdict(list)
+    totals: dict[tuple[str, int | None], Decimal] = defaultdict(lambda: ZERO)
+    for (key, where, day), v in units.items():
+        by_metric[key].append((where, day, v))
+        totals[(key, where)] += v
+
     def count(
         metric: str,
         channels: frozenset[int] | None = None,
         within: Period = period,
         channel: int | None | str = "*",
     ) -> Decimal:
+        if within == period and channel != "*":
+            return totals.get((metric, cast(int | None, channel)), ZERO)
+        if within == period and channels is not None:
+            return sum((totals.get((metric, c), ZERO) for c in channels), ZERO)
         return sum(
             (
                 v
-                for (m, c, d), v in units.items()
-                if m == metric
-                and within.start <= d <= within.end
+                for c, d, v in by_metric.get(metric, ())
+                if within.start <= d <= within.end
                 and (channels is None or c in channels)
                 and (channel == "*" or c == channel)
             ),
