@@ -174,14 +174,18 @@ def assumption_archive(
     workspace = assumption.workspace
     _require_manage(actor, workspace)
     if restore and assumption.archived_at is not None:
-        assumption.archived_at = None
+        archived_at, assumption.archived_at = assumption.archived_at, None
         # Bringing back a second hard value for a metric is refused like creating one.
-        assumption_save(
-            actor=actor,
-            workspace=workspace,
-            assumption=assumption,
-            **{f: getattr(assumption, f) for f in ASSUMPTION_FIELDS},
-        )
+        try:
+            assumption_save(
+                actor=actor,
+                workspace=workspace,
+                assumption=assumption,
+                **{f: getattr(assumption, f) for f in ASSUMPTION_FIELDS},
+            )
+        except ConvergeError:
+            assumption.archived_at = archived_at  # the caller's object stays as it was
+            raise
         assumption.save(update_fields=["archived_at", "updated_at"])
         action = "value_assumption.restore"
     elif not restore and assumption.archived_at is None:
