@@ -316,6 +316,55 @@ def _objective_scopes(workspace: Workspace, metrics: set[str]) -> dict[int, _Sco
     return {k: _Scope(v) for k, v in scopes.items()}
 
 
+class _Units:
+    """Units of the valued metrics per channel over the period and over a few windows of it
+    (quarters, the days an initiative ran): one aggregate query with one conditional sum per
+    window, so the database adds up and a few hundred rows come back, however many days."""
+
+    def __init__(
+        self, workspace: Workspace, keys: set[str], period: Period, windows: list[Period]
+    ) -> None:
+        self.period = period
+        self.names: dict[Period, str] = {period: "w0"}
+        for w in windows:
+            self.names.setdefault(w, f"w{len(self.names)}")
+        self.sums: dict[str, dict[str, dict[int | None, Decimal]]] = {
+            name: defaultdict(dict) for name in self.names.values()
+        }
+        self.channels: set[int] = set()
+        if not keys:
+            return
+        rows = (
+            Observation.objects.filter(workspace=workspace, metric__in=sorted(keys))
+            .filter(period.q())
+            .values("metric", "channel_id")
+            .annotate(**{name: Sum("value", filter=w.q()) for w, name in self.names.items()})
+            .order_by()
+        )
+        for row in rows:
+            if row["channel_id"] is not None and row["w0"] is not None:
+                self.channels.add(row["channel_id"])
+            for name in self.names.values():
+                if row[name] is not None:
+                    self.sums[name][row["metric"]][row["channel_id"]] = Decimal(row[name])
+
+    def count(
+        self,
+        metric: str,
+        channels: frozenset[int] | None = None,
+        within: Period | None = None,
+        channel: int | None | str = "*",
+    ) -> Decimal:
+        """Units of ``metric`` within a window: every channel (and none), the ``channels``
+        chosen, or one ``channel`` (None: the figures without a channel)."""
+        found = self.sums[self.names[within or self.period]].get(metric, {})
+        if channel != "*":
+            return found.get(cast(int | None, channel), ZERO)
+        if channels is None:
+            return sum(found.values(), ZERO)
+        return sum((found.get(c, ZERO) for c in channels), ZERO)
+
+
 def roi_report(
     workspace: Workspace, start: date, end: date, *, step: Decimal = Decimal(20)
 ) -> RoiReport:
@@ -327,49 +376,40 @@ def roi_report(
     valued = [
         a for a in active if a.metric_key in index and index[a.metric_key].aggregation == "sum"
     ]
-    keys = {a.metric_key for a in valued}
-    # Units per (metric, channel, day) over the period: one query.
-    units: dict[tuple[str, int | None, date], Decimal] = {}
-    for found_row in (
-        Observation.objects.filter(workspace=workspace, metric__in=sorted(keys))
-        .filter(period.q())
-        .values("metric", "channel_id", "day")
-        .annotate(total=Sum("value"))
-        .order_by()
-    ):
-        units[(found_row["metric"], found_row["channel_id"], found_row["day"])] = Decimal(
-            found_row["total"]
-        )
-
-    # Indexed once, so every figure below is a lookup or a pass over one metric's rows.
-    by_metric: dict[str, list[tuple[int | None, date, Decimal]]] = defaultdict(list)
-    totals: dict[tuple[str, int | None], Decimal] = defaultdict(lambda: ZERO)
-    for (key, where, day), v in units.items():
-        by_metric[key].append((where, day, v))
-        totals[(key, where)] += v
-
-    def count(
-        metric: str,
-        channels: frozenset[int] | None = None,
-        within: Period = period,
-        channel: int | None | str = "*",
-    ) -> Decimal:
-        if within == period and channel != "*":
-            return totals.get((metric, cast(int | None, channel)), ZERO)
-        if within == period and channels is not None:
-            return sum((totals.get((metric, c), ZERO) for c in channels), ZERO)
-        return sum(
-            (
-                v
-                for c, d, v in by_metric.get(metric, ())
-                if within.start <= d <= within.end
-                and (channels is None or c in channels)
-                and (channel == "*" or c == channel)
-            ),
-            ZERO,
-        )
-
+    unit_values: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for a in valued:
+        if a.hardness != Hardness.SOFT:
+            unit_values[a.metric_key] += a.unit_value
+    hard_keys = set(unit_values)
     lines = _line_costs(workspace, period)
+    allocations = list(
+        Allocation.objects.filter(line_id__in=[line.line_id for line in lines]).order_by("pk")
+    )
+    scopes = _objective_scopes(workspace, hard_keys)
+    ini_costs, _per_line = allocated_costs(lines, allocations, AllocationKind.INITIATIVE)
+    initiatives = list(
+        Initiative.objects.filter(workspace=workspace)
+        .filter(
+            Q(pk__in=set(ini_costs))
+            | Q(
+                archived_at__isnull=True,
+                start__lte=period.end,
+                end__gte=period.start,
+                objectives__in=list(scopes),
+            )
+        )
+        .distinct()
+    )
+    ran = {i.pk: Period(max(i.start, period.start), min(i.end, period.end)) for i in initiatives}
+    quarter_list = _quarters(period)
+    units = _Units(
+        workspace,
+        {a.metric_key for a in valued},
+        period,
+        [q for _label, q in quarter_list] + [r for r in ran.values() if r.start <= r.end],
+    )
+    count = units.count
+
     total_cost = sum((line.cost for line in lines), ZERO)
     hard: list[ValueRow] = []
     soft: list[ValueRow] = []
@@ -389,22 +429,12 @@ def roi_report(
             metric_rows_url(workspace, a.metric_key, period),
         )
         (soft if a.hardness == Hardness.SOFT else hard).append(row)
-    hard_assumptions = [r.assumption for r in hard]
-    unit_values: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for a in hard_assumptions:
-        unit_values[a.metric_key] += a.unit_value
 
     def value_of(
         metrics: dict[str, frozenset[int] | None], within: Period = period
     ) -> tuple[Decimal, dict[str, Decimal]]:
         found = {m: count(m, channels, within) for m, channels in metrics.items()}
         return sum((found[m] * unit_values[m] for m in found), ZERO), found
-
-    allocations = list(
-        Allocation.objects.filter(line_id__in=[line.line_id for line in lines]).order_by("pk")
-    )
-    hard_keys = set(unit_values)
-    scopes = _objective_scopes(workspace, hard_keys)
 
     # Objectives
     per_target, _per_line = allocated_costs(lines, allocations, AllocationKind.OBJECTIVE)
@@ -435,20 +465,7 @@ def roi_report(
         obj_rows.append(_unallocated(workspace, period, AllocationKind.OBJECTIVE, per_target[0]))
 
     # Initiatives: the value of the objectives they serve, on the days they ran.
-    per_target, _per_line = allocated_costs(lines, allocations, AllocationKind.INITIATIVE)
-    initiatives = list(
-        Initiative.objects.filter(workspace=workspace)
-        .filter(
-            Q(pk__in=set(per_target))
-            | Q(
-                archived_at__isnull=True,
-                start__lte=period.end,
-                end__gte=period.start,
-                objectives__in=list(scopes),
-            )
-        )
-        .distinct()
-    )
+    per_target = ini_costs
     served: dict[int, list[int]] = defaultdict(list)
     for through in Initiative.objectives.through.objects.filter(
         initiative_id__in=[i.pk for i in initiatives]
@@ -461,8 +478,8 @@ def roi_report(
             for m, channels in scopes.get(objective, _Scope({})).metrics.items():
                 before = metrics.get(m, frozenset())
                 metrics[m] = None if before is None or channels is None else before | channels
-        ran = Period(max(i.start, period.start), min(i.end, period.end))
-        value, found = (ZERO, {}) if ran.start > ran.end else value_of(metrics, ran)
+        window = ran[i.pk]
+        value, found = (ZERO, {}) if window.start > window.end else value_of(metrics, window)
         cost = per_target.get(i.pk, ZERO)
         ini_rows.append(
             DimRow(
@@ -476,7 +493,7 @@ def roi_report(
                 ],
                 cost_rows_url(workspace, period, AllocationKind.INITIATIVE, str(i.uuid)),
                 valued=bool(metrics),
-                note=_("Not running in this period.") if ran.start > ran.end else "",
+                note=_("Not running in this period.") if window.start > window.end else "",
             )
         )
     if per_target.get(0):
@@ -484,7 +501,7 @@ def roi_report(
 
     # Channels: every unit belongs to one channel or to none, so these rows add up.
     per_target, _per_line = allocated_costs(lines, allocations, AllocationKind.CHANNEL)
-    with_units = {c for (_m, c, _d) in units if c is not None}
+    with_units = units.channels
     ch_rows: list[DimRow] = []
     for c in Channel.objects.filter(
         workspace=workspace, pk__in=set(per_target) | with_units
@@ -525,7 +542,7 @@ def roi_report(
         .order_by()
     )
     quarters = []
-    for label, q in _quarters(period):
+    for label, q in quarter_list:
         cost = sum((r["total"] for r in spend_days if q.start <= r["day"] <= q.end), ZERO)
         value = sum(
             (count(m, within=q) * unit_values[m] for m in hard_keys),
