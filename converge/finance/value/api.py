@@ -484,7 +484,9 @@ class ScenarioResultOut(Schema):
     losers: list[LoserOut] = Field(description="Losing funding; those losing all of it first.")
     effects: list[EffectOut]
     observed_over: PeriodOut
-    delta_value: Decimal = Field(description="Hard value the projected results add (or lose).")
+    delta_value: Decimal | None = Field(
+        description="Hard value the projected results add (or lose); null when none has one."
+    )
     problem: str | None = Field(description="A change that no longer applies, if any.")
 
 
@@ -517,7 +519,7 @@ class CompareScenarioOut(Schema):
     year: int
     total_before: Decimal
     total_after: Decimal
-    delta_value: Decimal
+    delta_value: Decimal | None
     problem: str | None
 
 
@@ -597,7 +599,7 @@ def _detail_out(s: Scenario) -> ScenarioDetailOut:
             for e in r.effects
         ],
         observed_over=PeriodOut(start=r.observed_over.start, end=r.observed_over.end),
-        delta_value=cents(r.delta_value),
+        delta_value=_money(r.delta_value),
         problem=r.problem or None,
     )
     return ScenarioDetailOut(**_scenario_fields(s), result=result)
@@ -665,7 +667,7 @@ def scenario_compare(
                 year=r.scenario.year,
                 total_before=cents(r.total.before),
                 total_after=cents(r.total.after),
-                delta_value=cents(r.delta_value),
+                delta_value=_money(r.delta_value),
                 problem=r.problem or None,
             )
             for r in found.results

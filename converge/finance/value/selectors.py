@@ -787,8 +787,11 @@ class ScenarioResult:
         return sorted(found, key=lambda x: (not x[1].lost_all, x[1].delta))
 
     @property
-    def delta_value(self) -> Decimal:
-        return sum((e.delta_value for e in self.effects if e.delta_value is not None), ZERO)
+    def delta_value(self) -> Decimal | None:
+        """The hard value the projected results add or lose a year; None when no affected KPI
+        has a metric with a hard value (nothing to add up, which is not 0)."""
+        values = [e.delta_value for e in self.effects if e.delta_value is not None]
+        return sum(values, ZERO) if values else None
 
 
 PROBLEMS = {
