@@ -217,3 +217,17 @@ def test_scenarios_compare_side_by_side(world: World, small: Small) -> None:
     found = selectors.compare(world.workspace, [a, b], date(2026, 3, 31))
     assert dict(found.objectives)["Win B2B leads on social"] == [D(20000), D(40000)]
     assert dict(found.kpis)["Qualified leads"] == [D(-12), None]
+
+
+def test_without_a_hard_value_for_the_kpis_metric_a_scenario_projects_results_but_no_money(
+    world: World, small: Small
+) -> None:
+    lead_value = selectors.assumptions(world.workspace).get(name="Value of a lead")
+    services.assumption_archive(actor=world.lead, assumption=lead_value)
+    s = scenario(world)
+    services.scenario_change_add(
+        actor=world.lead, scenario=s, kind="cut", line=small.paid, percent=D(25)
+    )
+    result = selectors.scenario_result(s, date(2026, 3, 31))
+    (effect,) = result.effects
+    assert (effect.delta_results, effect.delta_value, result.delta_value) == (D(-6), None, None)
