@@ -1,6 +1,7 @@
 """Money in the operating rhythm: every committee meeting's agenda pack gets a section "Budget
 and return" — the year's burn (spent against planned, beside the share of the year gone) and
-the quarter's return so far (hard value against cost, ROI; soft value named, never counted).
+the last complete quarter's return (hard value against cost, ROI; soft value named, never
+counted).
 Registered with ``converge.governance.selectors.register_section`` when the app is ready.
 
 Entry keys are stable, so a chair's reordering and hiding survive rebuilds:
@@ -18,16 +19,10 @@ from django.utils.translation import gettext_lazy
 from converge.finance.budget.figures import add_up
 from converge.finance.budget.selectors import category_totals
 from converge.finance.money import money
-from converge.governance.selectors import Entry, PackContext, quarter_end
+from converge.governance.selectors import Entry, PackContext
 
 SECTION = "budget"
 LABEL = gettext_lazy("Budget and return")
-
-
-def quarter_of(day: date) -> tuple[int, int, date, date]:
-    """(year, quarter, first day, last day) of the calendar quarter ``day`` is in."""
-    q = (day.month - 1) // 3 + 1
-    return day.year, q, date(day.year, 3 * q - 2, 1), quarter_end(day.year, q)
 
 
 def _percent(ratio: Decimal | None) -> str:
@@ -37,7 +32,7 @@ def _percent(ratio: Decimal | None) -> str:
 
 
 def budget_and_return(ctx: PackContext) -> list[Entry]:
-    from converge.finance.value.selectors import roi_report
+    from converge.finance.value.selectors import last_quarter, roi_report
 
     workspace = ctx.meeting.workspace
     currency = workspace.currency
@@ -63,16 +58,19 @@ def budget_and_return(ctx: PackContext) -> list[Entry]:
             % {"elapsed": _percent(elapsed), "day": day.isoformat()},
         )
     ]
-    year, quarter, first, _last = quarter_of(day)
-    report = roi_report(workspace, first, day)
+    # The last complete quarter: a quarter under way would count value whose cost is not
+    # booked yet (spend is booked at month end).
+    _label, last = last_quarter(day)
+    year, quarter = last.start.year, (last.start.month - 1) // 3 + 1
+    report = roi_report(workspace, last.start, last.end)
     if report.total_cost:
         entries.append(
             Entry(
                 key=f"roi:{year}-Q{quarter}",
                 section=SECTION,
                 title=_(
-                    "Return in Q%(quarter)d %(year)d so far: %(value)s hard value on %(cost)s "
-                    "cost, ROI %(roi)s"
+                    "Return in Q%(quarter)d %(year)d: %(value)s hard value on %(cost)s cost, "
+                    "ROI %(roi)s"
                 )
                 % {
                     "quarter": quarter,

@@ -236,11 +236,14 @@ def test_the_roi_report_without_spend_has_no_roi_and_shows_zero_with_cents(world
     assert (body["total_cost"], body["hard_value"], body["roi"]) == ("0.00", "0.00", None)
 
 
-def test_the_roi_report_defaults_to_this_year_so_far(world: World) -> None:
+def test_the_roi_report_defaults_to_this_year_in_complete_months(world: World) -> None:
     lead = client_for(world, world.lead)
     with time_machine.travel(datetime(2026, 5, 20, 12, tzinfo=ZoneInfo("Europe/Stockholm"))):
         body = send(lead, "get", "/roi").json()
-    assert body["period"] == {"start": "2026-01-01", "end": "2026-05-20"}
+    assert body["period"] == {"start": "2026-01-01", "end": "2026-04-30"}
+    with time_machine.travel(datetime(2027, 1, 10, 12, tzinfo=ZoneInfo("Europe/Stockholm"))):
+        body = send(lead, "get", "/roi").json()
+    assert body["period"] == {"start": "2026-01-01", "end": "2026-12-31"}
 
 
 @pytest.mark.parametrize(

@@ -312,10 +312,9 @@ class RoiOut(Schema):
 
 
 def _roi_period(start: dt.date | None, end: dt.date | None) -> Period:
-    """The period asked for, by default this year so far."""
+    """The period asked for, by default this year in complete months (as the page)."""
     if start is None and end is None:
-        today = timezone.localdate()
-        return Period(dt.date(today.year, 1, 1), today)
+        return selectors.default_period(timezone.localdate())
     if start is None or end is None:
         raise ConvergeError(
             _("Give both ends of the period, or neither."),

@@ -237,6 +237,22 @@ def cost_rows_url(workspace: Workspace, period: Period, kind: str = "", target: 
     return _query(workspace, "budget_roi_cost_rows", params)
 
 
+def default_period(today: date) -> Period:
+    """The ROI report's period when none is asked for: this year in complete months, up to the
+    end of last month (spend is booked at month end, so a month under way would count its
+    value without its cost); in January, last year."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return Period(date(end.year, 1, 1), end)
+
+
+def last_quarter(today: date) -> tuple[str, Period]:
+    """The last complete calendar quarter before ``today``: its label ("2026 Q3") and days."""
+    q = (today.month - 1) // 3  # the quarter before today's, 0 meaning Q4 of last year
+    year = today.year if q else today.year - 1
+    q = q or 4
+    return f"{year} Q{q}", Period(date(year, 3 * q - 2, 1), quarter_end(year, q))
+
+
 def _line_costs(workspace: Workspace, period: Period) -> list[LineCost]:
     rows = (
         SpendEntry.objects.filter(workspace=workspace, day__gte=period.start, day__lte=period.end)

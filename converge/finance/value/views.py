@@ -5,7 +5,6 @@ moves) with their effect on funding and KPIs, saved and compared side by side. S
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,7 +25,6 @@ from converge.finance.models import Hardness, ScenarioChange
 from converge.finance.value import charts, selectors, services
 from converge.finance.value.forms import AssumptionForm, ChangeForm, CompareForm, ScenarioForm
 from converge.measurement.periods import period_form_shown, periods_from
-from converge.measurement.selectors import Period
 
 VIEW = Capability.VIEW_BUDGET
 MANAGE = services.MANAGE
@@ -101,11 +99,6 @@ def assumption_archive(request: WorkspaceRequest, value_assumption: str) -> Http
 # --- ROI ------------------------------------------------------------------------------------
 
 
-def _default_period(today: date) -> Period:
-    """This year so far."""
-    return Period(date(today.year, 1, 1), today)
-
-
 def _step(request: WorkspaceRequest) -> Decimal:
     try:
         step = Decimal(request.GET.get("step", "20"))
@@ -117,7 +110,7 @@ def _step(request: WorkspaceRequest) -> Decimal:
 @workspace_view(VIEW)
 def roi(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    periods = periods_from(request, _default_period(timezone.localdate()))
+    periods = periods_from(request, selectors.default_period(timezone.localdate()))
     report = selectors.roi_report(
         ws, periods.current.start, periods.current.end, step=_step(request)
     )
@@ -140,7 +133,7 @@ def roi(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(VIEW)
 def roi_cost_rows(request: WorkspaceRequest) -> HttpResponse:
     ws = request.workspace
-    periods = periods_from(request, _default_period(timezone.localdate()))
+    periods = periods_from(request, selectors.default_period(timezone.localdate()))
     kind, target = request.GET.get("kind", ""), request.GET.get("target", "")
     found = selectors.cost_rows(ws, periods.current, kind, target)
     return render(
@@ -159,7 +152,7 @@ def roi_cost_rows(request: WorkspaceRequest) -> HttpResponse:
 def roi_export(request: WorkspaceRequest, fmt: str) -> HttpResponse:
     fmt = exports.format_or_404(fmt)
     ws = request.workspace
-    periods = periods_from(request, _default_period(timezone.localdate()))
+    periods = periods_from(request, selectors.default_period(timezone.localdate()))
     report = selectors.roi_report(ws, periods.current.start, periods.current.end)
     rows: list[list[Any]] = []
     for d in report.dimensions:
