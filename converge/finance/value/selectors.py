@@ -284,17 +284,30 @@ def _quarters(period: Period) -> list[tuple[str, Period]]:
     return out
 
 
-def allocated_costs(
-    lines: Iterable[LineCost], allocations: Iterable[Allocation], kind: str
-) -> tuple[dict[int, Decimal], dict[int, dict[int, Decimal]]]:
-    """Per target id, the cost allocated to it; and per line, each target's part. Lines
-    without allocations of ``kind`` go to the target id 0 (not allocated)."""
+TARGET_MODELS: dict[str, Any] = {
+    AllocationKind.OBJECTIVE: SocialObjective,
+    AllocationKind.INITIATIVE: Initiative,
+    AllocationKind.CHANNEL: Channel,
+}
+
+
+def line_shares(allocations: Iterable[Allocation], kind: str) -> dict[int, dict[int, Decimal]]:
+    """Per line id, the share (percent) of each target id it funds of ``kind``."""
     shares: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for a in allocations:
         if a.kind == kind:
             target = a.objective_id or a.initiative_id or a.channel_id
             assert target is not None
             shares[a.line_id][target] = a.share
+    return shares
+
+
+def allocated_costs(
+    lines: Iterable[LineCost], allocations: Iterable[Allocation], kind: str
+) -> tuple[dict[int, Decimal], dict[int, dict[int, Decimal]]]:
+    """Per target id, the cost allocated to it; and per line, each target's part. Lines
+    without allocations of ``kind`` go to the target id 0 (not allocated)."""
+    shares = line_shares(allocations, kind)
     per_target: dict[int, Decimal] = defaultdict(lambda: ZERO)
     per_line: dict[int, dict[int, Decimal]] = {}
     for line in lines:
@@ -664,12 +677,9 @@ def cost_rows(workspace: Workspace, period: Period, kind: str = "", target: str 
             None,
         )
         if found is None:
-            model: Any = {
-                AllocationKind.OBJECTIVE: SocialObjective,
-                AllocationKind.INITIATIVE: Initiative,
-                AllocationKind.CHANNEL: Channel,
-            }[AllocationKind(kind)]
-            obj = model.objects.filter(workspace=workspace, uuid=_uuid(target)).first()
+            obj = (
+                TARGET_MODELS[kind].objects.filter(workspace=workspace, uuid=_uuid(target)).first()
+            )
             if obj is None:
                 raise Http404
             return CostRows(str(obj), [], ZERO)
@@ -677,11 +687,7 @@ def cost_rows(workspace: Workspace, period: Period, kind: str = "", target: str 
         target_id = obj.pk
         title = str(obj)
     _per_target, per_line = allocated_costs(lines, allocations, kind)
-    shares = {
-        (a.line_id, a.objective_id or a.initiative_id or a.channel_id): a.share
-        for a in allocations
-        if a.kind == kind
-    }
+    shares = line_shares(allocations, kind)
     rows: list[CostRow] = []
     by_line: dict[int, list[SpendEntry]] = defaultdict(list)
     for e in entries:
@@ -690,7 +696,7 @@ def cost_rows(workspace: Workspace, period: Period, kind: str = "", target: str 
         if target_id not in parts:
             continue
         mine = parts[target_id]
-        share = shares.get((line_id, target_id))
+        share = shares.get(line_id, {}).get(target_id)
         rows.extend(
             CostRow(e, share, part)
             for e, part in zip(by_line[line_id], _spread(mine, by_line[line_id]), strict=True)
@@ -822,12 +828,7 @@ PROBLEMS = {
 
 
 def _targets(kind: str, ids: Iterable[int]) -> dict[int, Any]:
-    model: Any = {
-        AllocationKind.OBJECTIVE: SocialObjective,
-        AllocationKind.INITIATIVE: Initiative,
-        AllocationKind.CHANNEL: Channel,
-    }[AllocationKind(kind)]
-    return {o.pk: o for o in model.objects.filter(pk__in=list(ids))}
+    return {o.pk: o for o in TARGET_MODELS[kind].objects.filter(pk__in=list(ids))}
 
 
 def _target_label(target: Any) -> str:
@@ -859,12 +860,7 @@ def scenario_result(
     funding_rows: dict[str, list[Moved]] = {}
     deltas: dict[str, dict[int | None, Decimal]] = {}
     for kind in AllocationKind.values:
-        shares: dict[int, dict[int, Decimal]] = defaultdict(dict)
-        for a in allocations:
-            if a.kind == kind:
-                target = a.objective_id or a.initiative_id or a.channel_id
-                assert target is not None
-                shares[a.line_id][target] = a.share
+        shares = line_shares(allocations, kind)
         before_f = funding(planned, shares)
         after_f = funding(after, shares)
         targets = _targets(kind, [k for k in before_f if k is not None])
