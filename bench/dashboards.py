@@ -173,6 +173,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--explain", action="store_true", help="time each captured query")
     parser.add_argument("--profile", action="store_true", help="profile one request of each")
+    parser.add_argument(
+        "--only", choices=("overview", "kpi", "roi"), help="measure only this page (while tuning)"
+    )
     args = parser.parse_args()
 
     os.environ.update(fresh_database())
@@ -383,11 +386,13 @@ def main() -> None:
 
     repeat = args.repeat
     results = []
-    for name, url, chosen, compare in (
-        ("KPI dashboard (overview)", overview_url, kpis, False),
-        ("KPI page", kpi_url, [kpi], True),
-        ("ROI report (this year)", roi_url, [], False),
+    for short, name, url, chosen, compare in (
+        ("overview", "KPI dashboard (overview)", overview_url, kpis, False),
+        ("kpi", "KPI page", kpi_url, [kpi], True),
+        ("roi", "ROI report (this year)", roi_url, [], False),
     ):
+        if args.only and short != args.only:
+            continue
         if args.explain:
             for sql, params in captured(url):
                 took = summary(measure(replay([(sql, params)]), 3))[0]

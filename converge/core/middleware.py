@@ -52,11 +52,9 @@ class WorkspaceLocaleMiddleware:
         parts = request.path_info.split("/")
         workspace = None
         if len(parts) > 2 and parts[1] == "w" and parts[2] not in {"", "new"}:
-            workspace = (
-                Workspace.objects.filter(slug=parts[2])
-                .only("time_zone", "default_language")
-                .first()
-            )
+            workspace = Workspace.objects.filter(slug=parts[2]).first()
+            # The workspace view's policy check reuses it (one query less per page).
+            request.path_workspace = workspace  # type: ignore[attr-defined]
         language = translation.get_language()
         if workspace is not None:
             timezone.activate(zoneinfo.ZoneInfo(workspace.time_zone))

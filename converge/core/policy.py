@@ -136,14 +136,21 @@ class Access:
 
 
 def get_workspace_for_user(
-    user: User | AnonymousUser | None, slug: str, action: str = Action.VIEW_WORKSPACE
+    user: User | AnonymousUser | None,
+    slug: str,
+    action: str = Action.VIEW_WORKSPACE,
+    known: Workspace | None = None,
 ) -> Access:
     """The workspace with the user's membership and permissions, or 404 for a non-member.
 
     Outsiders get 404 (never 403, which would reveal that the workspace exists); an insider
-    lacking ``action`` gets ``NotPermitted`` so the page can say so plainly.
+    lacking ``action`` gets ``NotPermitted`` so the page can say so plainly. ``known`` is the
+    workspace already read for this request (by the locale middleware), used if it is the one.
     """
-    workspace = Workspace.objects.filter(slug=slug).first()
+    if known is not None and known.slug == slug:
+        workspace: Workspace | None = known
+    else:
+        workspace = Workspace.objects.filter(slug=slug).first()
     membership = membership_of(user, workspace) if workspace else None
     if workspace is None or membership is None:
         raise Http404("No such workspace.")

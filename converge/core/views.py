@@ -66,7 +66,9 @@ def workspace_view(action: str = Action.VIEW_WORKSPACE) -> Callable[[WorkspaceVi
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            access = get_workspace_for_user(request.user, slug, action)
+            access = get_workspace_for_user(
+                request.user, slug, action, known=getattr(request, "path_workspace", None)
+            )
             wreq = cast(WorkspaceRequest, request)
             wreq.workspace = access.workspace
             wreq.membership = access.membership

@@ -38,20 +38,51 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
 
 def _number(value: Decimal, places: int) -> str:
-    """Rounded (half to even, as ``why`` rounds), not cut off as Django's format would."""
+    """Rounded (half to even, as ``why`` rounds), not cut off as Django's format would; with
+    the language's separators, exactly as ``formats.number_format`` writes them."""
     rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-    return formats.number_format(rounded, places, use_l10n=True, force_grouping=True)
+    table = _separators()
+    if table is None:
+        return formats.number_format(rounded, places, use_l10n=True, force_grouping=True)
+    # A table of a hundred figures formats each number a few times: Python's own grouping,
+    # then the language's separators, is ten times quicker than number_format.
+    return f"{rounded if rounded else rounded.copy_abs():,f}".translate(table)  # no "-0"
+
+
+_SEPARATOR_TABLES: dict[str, dict[int, str] | None] = {}
+
+
+def _separators() -> dict[int, str] | None:
+    """The active language's decimal and thousands separators as a ``str.translate`` table,
+    or None when it groups digits other than by threes (then Django formats)."""
+    language = translation.get_language() or ""
+    if language not in _SEPARATOR_TABLES:
+        grouping = formats.get_format("NUMBER_GROUPING", use_l10n=True)
+        _SEPARATOR_TABLES[language] = (
+            {
+                ord(","): formats.get_format("THOUSAND_SEPARATOR", use_l10n=True),
+                ord("."): formats.get_format("DECIMAL_SEPARATOR", use_l10n=True),
+            }
+            if grouping == 3
+            else None
+        )
+    return _SEPARATOR_TABLES[language]
+
+
+_WORDS: dict[bool, Words] = {}
 
 
 def words() -> Words:
     """Django's translations and number formats in the active language."""
     swedish = (translation.get_language() or "en").startswith("sv")
-    return Words(
-        gettext=_,
-        ngettext=ngettext,
-        number=_number,
-        percent_sign="\u00a0%" if swedish else "%",
-    )
+    if swedish not in _WORDS:
+        _WORDS[swedish] = Words(
+            gettext=_,
+            ngettext=ngettext,
+            number=_number,
+            percent_sign="\u00a0%" if swedish else "%",
+        )
+    return _WORDS[swedish]
 
 
 def metric_name(metric: MetricDef) -> str:

@@ -172,6 +172,39 @@ class DailyTotal(models.Model):
         return f"{self.metric} {self.day}: {self.total} ({self.figures})"
 
 
+class ChannelMonth(models.Model):
+    """One channel's figures of one metric in one calendar month, added up and counted (the
+    figures without a channel have a row of their own). Derived data like ``DailyTotal`` and
+    kept by the same service (``services.daily_totals_refresh``): the "why" of a KPI over a
+    year reads twelve rows per channel instead of 365, and only the days at either end of a
+    period that do not make a whole month from the observations themselves."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    metric = models.CharField(max_length=64)
+    month = models.DateField()  # the month's first day
+    total = models.DecimalField(max_digits=24, decimal_places=4)
+    figures = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # On PostgreSQL the index carries the figures: the "why" reads it alone.
+            models.UniqueConstraint(
+                fields=["workspace", "metric", "month", "channel"],
+                include=["total", "figures"],
+                name="channelmonth_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.month:%Y-%m} ({self.channel_id}): {self.total}"
+
+
 class Post(models.Model):
     """One published post with its metrics as exported (lifetime totals at export time)."""
 

@@ -31,6 +31,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,7 @@ from converge.measurement.models import (
     Annotation,
     AnnotationKind,
     Channel,
+    ChannelMonth,
     ColumnMapping,
     DailyTotal,
     DateOrder,
@@ -186,33 +188,75 @@ def spans_of(rows: Iterable[tuple[str, date]]) -> dict[str, tuple[date, date]]:
 
 def daily_totals_refresh(*, workspace: Workspace, spans: Spans | None = None) -> None:
     """Recompute the daily totals (``DailyTotal``) of each metric between its first and last
-    day in ``spans`` from the observations — every metric and day when ``spans`` is None. Every
-    service that writes observations calls it, in its own transaction, with what it touched."""
-    totals = DailyTotal.objects.filter(workspace=workspace)
+    day in ``spans`` from the observations, and each channel's totals of the months those days
+    fall in (``ChannelMonth``) — every metric and day when ``spans`` is None. Every service
+    that writes observations calls it, in its own transaction, with what it touched."""
+    with transaction.atomic():
+        _refresh_totals(
+            DailyTotal,
+            "metric, day, total, figures",
+            workspace,
+            None if spans is None else dict(spans),
+            lambda rows: rows.values("metric", "day")
+            .annotate(total=Sum("value"), figures=Count("value"))
+            .order_by()
+            .values_list("metric", "day", "total", "figures"),
+        )
+        months = None
+        if spans is not None:
+            months = {
+                metric: (first.replace(day=1), selectors.month_end(last))
+                for metric, (first, last) in spans.items()
+            }
+        month = RawSQL(
+            "date_trunc('month', day)::date"
+            if connection.vendor == "postgresql"
+            else "date(day, 'start of month')",
+            [],
+            output_field=models.DateField(),
+        )
+        _refresh_totals(
+            ChannelMonth,
+            "channel_id, metric, month, total, figures",
+            workspace,
+            months,
+            lambda rows: rows.annotate(month=month)
+            .values("channel_id", "metric", "month")
+            .annotate(total=Sum("value"), figures=Count("value"))
+            .order_by(),
+            field="month",
+        )
+
+
+def _refresh_totals(
+    model: type[models.Model],
+    columns: str,
+    workspace: Workspace,
+    spans: dict[str, tuple[date, date]] | None,
+    grouped: Callable[[models.QuerySet[Observation]], models.QuerySet[Any]],
+    field: str = "day",
+) -> None:
+    """Delete ``model``'s rows in ``spans`` (by its ``field``) and insert them again, added up
+    from the observations of the same days in one INSERT … SELECT."""
+    totals = model._default_manager.filter(workspace=workspace)
     source = Observation.objects.filter(workspace=workspace)
     if spans is not None:
         if not spans:
             return
-        where = Q()
+        kept, read = Q(), Q()
         for metric, (first, last) in sorted(spans.items()):
-            where |= Q(metric=metric, day__gte=first, day__lte=last)
-        totals, source = totals.filter(where), source.filter(where)
-    grouped = (
-        source.values("metric", "day")
-        .annotate(total=Sum("value"), figures=Count("value"))
-        .order_by()
-        .values_list("metric", "day", "total", "figures")
-    )
-    sql, params = grouped.query.sql_with_params()
-    table = connection.ops.quote_name(DailyTotal._meta.db_table)
-    with transaction.atomic():
-        totals.delete()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (workspace_id, metric, day, total, figures) "
-                f"SELECT %s, q.* FROM ({sql}) q",
-                [workspace.pk, *params],
-            )
+            kept |= Q(metric=metric, **{f"{field}__gte": first, f"{field}__lte": last})
+            read |= Q(metric=metric, day__gte=first, day__lte=last)
+        totals, source = totals.filter(kept), source.filter(read)
+    sql, params = grouped(source).query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(f"q.{c.strip()}" for c in columns.split(","))
+    totals.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (workspace_id, {columns}) SELECT %s, {names} FROM ({sql}) q",
+            [workspace.pk, *params],
+        )
 
 
 # --- Imports ------------------------------------------------------------------------------

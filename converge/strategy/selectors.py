@@ -124,9 +124,10 @@ def vision(workspace: Workspace) -> Vision | None:
     return Vision.objects.filter(workspace=workspace).select_related("sponsor__user").first()
 
 
-def get(model: type[T], workspace: Workspace, uuid: object) -> T:
-    """One strategy object of this workspace by UUID, or 404."""
-    obj = model._default_manager.filter(workspace=workspace, uuid=uuid).first()
+def get(model: type[T], workspace: Workspace, uuid: object, *related: str) -> T:
+    """One strategy object of this workspace by UUID (with ``related`` objects), or 404."""
+    rows = model._default_manager.filter(workspace=workspace, uuid=uuid)
+    obj = (rows.select_related(*related) if related else rows).first()
     if obj is None:
         raise Http404("Not found.")
     return obj

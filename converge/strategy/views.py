@@ -330,7 +330,7 @@ def kpi_values_export(request: WorkspaceRequest, kpi: str, fmt: str) -> HttpResp
 @workspace_view()
 def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     ws = request.workspace
-    obj = selectors.get(Kpi, ws, kpi)
+    obj = selectors.get(Kpi, ws, kpi, "objective", "owner__user")
     assert isinstance(obj, Kpi)
     today = timezone.localdate()
     index = measurement.metric_index(ws)

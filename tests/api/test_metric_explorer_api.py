@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.test import Client
 
 from converge.core import services as core_services
+from converge.measurement import services
 from converge.measurement.models import Channel, Observation
 from tests.conftest import World
 
@@ -46,6 +47,7 @@ def figures(world: World) -> tuple[Channel, Channel]:
             )
         day += timedelta(days=1)
     Observation.objects.bulk_create(rows)
+    services.daily_totals_refresh(workspace=world.workspace)
     return ig, li
 
 

@@ -89,6 +89,7 @@ def linkedin(world: World) -> Channel:
         ]  # fmt: skip
         day += timedelta(days=1)
     Observation.objects.bulk_create(rows)
+    services.daily_totals_refresh(workspace=world.workspace)
     return channel
 
 
@@ -256,6 +257,7 @@ def test_the_explorer_asks_the_same_few_queries_whatever_the_number_of_channels(
             Observation(workspace=world.workspace, channel=channel, metric="link_clicks", day=d, value=i)
             for d in (date(2025, 11, 15), date(2025, 12, 15))
         )  # fmt: skip
+        services.daily_totals_refresh(workspace=world.workspace)
         Post.objects.create(
             workspace=world.workspace,
             channel=channel,
@@ -270,7 +272,7 @@ def test_the_explorer_asks_the_same_few_queries_whatever_the_number_of_channels(
     few = queries()
     for i in range(2, 8):
         add_channel(i)
-    assert queries() == few <= 15
+    assert queries() == few <= 16  # the "why" reads whole months and the days at the ends apart
 
 
 def test_the_why_of_a_sum_names_the_channel_and_the_posts_that_carried_it(
@@ -283,6 +285,7 @@ def test_the_why_of_a_sum_names_the_channel_and_the_posts_that_carried_it(
             Observation(workspace=world.workspace, channel=channel, metric="link_clicks", day=date(2025, 11, 20), value=before),
             Observation(workspace=world.workspace, channel=channel, metric="link_clicks", day=date(2025, 12, 20), value=after),
         ])  # fmt: skip
+    services.daily_totals_refresh(workspace=world.workspace)
     for ident, clicks, campaign in (
         ("1", "250", "Winter boots"),
         ("2", "90", ""),
@@ -406,6 +409,7 @@ def test_last_values_and_means_drill_down_to_the_rows_they_are_made_of(
                 )
             )
     Observation.objects.bulk_create(rows)
+    services.daily_totals_refresh(workspace=world.workspace)
     metric = BY_KEY[key]
     data = explorer.build(world.workspace, metric, DECEMBER, NOVEMBER)
     assert (data.before, data.after) == (before, after)
@@ -436,6 +440,7 @@ def test_a_drill_down_asks_the_same_few_queries_whatever_the_number_of_rows(
             for d in (date(2025, 11, 15), date(2025, 12, 15), date(2025, 12, 16))
             for m in ("link_clicks", "impressions")
         )
+        services.daily_totals_refresh(workspace=world.workspace)
 
     add_channel(1)
     queries()
