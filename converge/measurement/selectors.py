@@ -235,7 +235,7 @@ class Period:
         the last month's last day), and the days at either end that do not make a whole
         month: 2025-11-30…2026-11-29 → (2025-12-01…2026-10-31, [2025-11-30…2025-11-30,
         2026-11-01…2026-11-29])."""
-        first = self.start if self.start.day == 1 else month_end(self.start) + timedelta(days=1)
+        first = self.start if self.start.day == 1 else month_end(self.start) + ONE_DAY
         last = self.end if self.end == month_end(self.end) else self.end.replace(day=1) - ONE_DAY
         if first > last:
             return None, [self]
@@ -465,10 +465,9 @@ def _sums(
             step = _month_firsts(period) if key == "month" else _days(period)
             keys.update(step)
         when = " OR ".join(f"{key} BETWEEN %s AND %s" for _ in ranges)
-        counted = f"{count}" if count else "1"
         columns.append(
             f"%s, SUM(CASE WHEN {when} THEN {total} END), "
-            f"{'SUM' if count else 'COUNT'}(CASE WHEN {when} THEN {counted} END)"
+            f"{'SUM' if count else 'COUNT'}(CASE WHEN {when} THEN {count or '1'} END)"
         )
         bounds = [day for period in ranges for day in (period.start, period.end)]
         params += [name, *bounds, *bounds]
