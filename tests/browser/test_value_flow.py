@@ -72,8 +72,8 @@ def test_a_lead_defends_the_budget_with_roi_and_scenarios(
     page.context.clear_cookies()
     sign_in_to_demo(page, live_server.url, "cfo@nordvik.example")
     page.goto(f"{live_server.url}/w/nordvik/budget/roi/")
-    page.locator("#language-select").select_option("sv")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#language-select").select_option("sv")
     assert page.get_by_role("heading", level=1).inner_text() == "Avkastning på investeringen"
     assert "Mjukt värde (inte i ROI)" in page.get_by_test_id("roi-figures").inner_text()
     screenshot(page, "value-06-roi-cfo-sv")
