@@ -761,16 +761,15 @@ def _rows(grouped: QuerySet[Any], *, combined: bool) -> list[progress.Row]:
         fetched = cursor.fetchall()
     if not fetched:
         return []
-    day_at = 1 if combined else 2
-    typed = isinstance(fetched[0][day_at], date) and all(
-        isinstance(row[day_at + 1], Decimal) for row in fetched
-    )
+    # PostgreSQL types every column (date, numeric → Decimal, bigint) and its rows are tuples;
+    # SQLite's sums come back as int or float row by row.
+    typed = connection.vendor == "postgresql"
     if combined:
         if typed:
-            return [(m, progress.ALL, d, v, int(n)) for m, d, v, n in fetched]
+            return [(m, progress.ALL, d, v, n) for m, d, v, n in fetched]
         return [(m, progress.ALL, _as_day(d), _as_decimal(v), int(n)) for m, d, v, n in fetched]
     if typed:
-        return [tuple(row) for row in fetched]
+        return fetched
     return [(m, c, _as_day(d), _as_decimal(v)) for m, c, d, v in fetched]
 
 
