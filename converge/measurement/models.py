@@ -229,8 +229,8 @@ class Post(models.Model):
     link = models.URLField(_("link"), max_length=500, blank=True)
     campaign = models.CharField(_("campaign"), max_length=100, blank=True)
     metrics = models.JSONField(_("metrics"), default=dict)
-    # MD5 of the post's stored content (time, text, type, link, metrics): a re-import compares
-    # digests instead of reading every post back.
+    # XXH3-128 of the post's stored content (time, text, type, link, metrics; ``staging.digest``):
+    # a re-import compares digests instead of reading every post back.
     digest = models.CharField(max_length=32, blank=True)
     source_import = models.ForeignKey(
         Import,

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -68,6 +68,7 @@ from converge.measurement.models import (
 from converge.strategy.models import Platform
 
 MAX_BYTES: int = getattr(settings, "CONVERGE_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
+UPLOAD_CHUNK = 8 << 20
 FUTURE_DAYS = 2
 # What an upload may be: the bytes, an open binary file, or Django's uploaded file.
 Upload = bytes | BinaryIO | File[bytes]
@@ -360,11 +361,16 @@ def _store_upload(record: Import, source: Upload) -> None:
     path = _stored_path(record, "upload")
     path.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
-    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    # Files, uploads (Django's File passes readinto on) and bytes all read into a buffer.
+    stream = cast(io.BufferedIOBase, io.BytesIO(source) if isinstance(source, bytes) else source)
+    # One 8 MB buffer, filled again and again: no new bytes object per chunk.
+    buffer = bytearray(UPLOAD_CHUNK)
+    view = memoryview(buffer)
     with path.open("wb") as out:
-        while chunk := stream.read(1 << 20):
+        while n := stream.readinto(buffer):
+            chunk = view[:n]
             digest.update(chunk)
-            size += len(chunk)
+            size += n
             if size > MAX_BYTES:
                 break
             out.write(chunk)

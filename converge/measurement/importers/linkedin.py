@@ -40,8 +40,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-import openpyxl  # type: ignore[import-untyped]
-import xlrd  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -126,6 +124,10 @@ def _decimal(number: float | int) -> Decimal:
 
 
 def _xls_sheets(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
+    # The workbook readers load only for workbooks: every import asks this importer whether a
+    # file is its own, and openpyxl brings pandas with it (a quarter of a second per process).
+    import xlrd  # type: ignore[import-untyped]
+
     book = xlrd.open_workbook(file_contents=data)
     sheets = []
     for sheet in book.sheets():
@@ -147,6 +149,8 @@ def _xls_sheets(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
 
 
 def _xlsx_sheets(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
+    import openpyxl  # type: ignore[import-untyped]
+
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     sheets = []
     try:
