@@ -15,11 +15,12 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -933,51 +934,137 @@ def _sqlite_moment(column: pa.Array) -> pa.Array:
     )
 
 
-def _insert_posts(record: Import, batch: pa.RecordBatch) -> None:
-    if batch.num_rows == 0:
-        return
+def _copy_rows(record: Import, batch: pa.RecordBatch) -> bytes:
+    """New posts as CSV for PostgreSQL's COPY, in ``POST_COLUMNS`` order."""
     n = batch.num_rows
     assert record.channel_id is not None
-    moments = batch.column("published_at")
-    table = Post._meta.db_table
-    names = ", ".join(POST_COLUMNS)
-    if connection.vendor == "postgresql":
-        columns = [
-            pa.array([record.workspace_id] * n, pa.int64()),
-            pa.array([record.channel_id] * n, pa.int64()),
-            batch.column("external_id"),
-            moments,
-            batch.column("text"),
-            batch.column("kind"),
-            batch.column("link"),
-            pa.array([""] * n, pa.string()),
-            batch.column("metrics"),
-            batch.column("digest"),
-            pa.array([record.pk] * n, pa.int64()),
-            batch.column("line"),
-        ]
-        data = _copy_csv(pa.Table.from_arrays(columns, names=list(POST_COLUMNS)))
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy,
-        ):
-            copy.write(data)
-        return
-    # SQLite: the values every row shares (workspace, channel, no campaign, this import) are
-    # written into the statement once instead of bound for each row; all are our own integers.
-    varying = ("external_id", "published_at", "text", "kind", "link", "metrics", "digest", "line")
-    lists = [
-        (_sqlite_moment(moments) if name == "published_at" else batch.column(name)).to_pylist()
-        for name in varying
+    columns = [
+        pa.array([record.workspace_id] * n, pa.int64()),
+        pa.array([record.channel_id] * n, pa.int64()),
+        batch.column("external_id"),
+        batch.column("published_at"),
+        batch.column("text"),
+        batch.column("kind"),
+        batch.column("link"),
+        pa.array([""] * n, pa.string()),
+        batch.column("metrics"),
+        batch.column("digest"),
+        pa.array([record.pk] * n, pa.int64()),
+        batch.column("line"),
     ]
+    return _copy_csv(pa.Table.from_arrays(columns, names=list(POST_COLUMNS)))
+
+
+# SQLite: the values every row shares (workspace, channel, no campaign, this import) are
+# written into the statement once instead of bound for each row; all are our own integers.
+SQLITE_VARYING = (
+    "external_id",
+    "published_at",
+    "text",
+    "kind",
+    "link",
+    "metrics",
+    "digest",
+    "line",
+)
+
+
+def _sqlite_rows(batch: pa.RecordBatch) -> list[tuple[Any, ...]]:
+    """New posts as the parameters of ``_sqlite_insert``, one tuple per post. Pure: runs in a
+    helper thread while the previous batch is being inserted."""
+    lists = [
+        (
+            _sqlite_moment(batch.column(name)) if name == "published_at" else batch.column(name)
+        ).to_pylist()
+        for name in SQLITE_VARYING
+    ]
+    return list(zip(*lists, strict=True))
+
+
+def _sqlite_insert(record: Import) -> str:
+    assert record.channel_id is not None
     values = (
         f"{int(record.workspace_id)}, {int(record.channel_id)}, %s, %s, %s, %s, %s, '', %s, %s, "
         f"{int(record.pk)}, %s"
     )
+    return f"INSERT INTO {Post._meta.db_table} ({', '.join(POST_COLUMNS)}) VALUES ({values})"
+
+
+def _only(batch: pa.RecordBatch, kinds: list[str], kind: str) -> pa.RecordBatch:
+    if all(k == kind for k in kinds):
+        return batch
+    return batch.filter(pc.equal(pa.array(kinds, pa.string()), kind))
+
+
+T = TypeVar("T")
+
+
+def _ahead(
+    batches: Iterator[tuple[pa.RecordBatch, int]], prepare: Callable[[pa.RecordBatch], T]
+) -> Iterator[tuple[T, int]]:
+    """``prepare`` each batch in a helper thread, one batch ahead of the caller, who writes
+    the one before meanwhile: at most two prepared batches exist at once."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="converge-prepare") as helper:
+        pending: tuple[Future[T], int] | None = None
+        for batch, count in batches:
+            following = helper.submit(prepare, batch), count
+            if pending is not None:
+                yield pending[0].result(), pending[1]
+            pending = following
+        if pending is not None:
+            yield pending[0].result(), pending[1]
+
+
+def _write_posts(record: Import, classify: _PostClassifier, progress: Progress | None) -> int:
+    """Write the staged posts, batch by batch in key order: changed ones replaced (keeping
+    what they were), new ones inserted. Returns how many were written.
+
+    A helper thread prepares the next batch of new posts while this one is written
+    (``_ahead``): on PostgreSQL it encodes the next batch as CSV while the server loads this
+    one's COPY; on SQLite it turns the next batch into parameters while ``executemany`` (which
+    lets go of the GIL while SQLite works) inserts this one. Everything that touches the
+    database — the lookups, the COPY or INSERT, the updates — stays in this thread, one after
+    the other. Progress goes to the cache."""
+    stage = _stored_path(record, "posts.arrow")
+    if not stage.exists():
+        return 0  # a file of daily figures only (the stage is written with its first post)
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done)
+
+    def new_posts() -> Iterator[tuple[pa.RecordBatch, int]]:
+        """Each staged batch classified in its turn: its changed posts replaced there and
+        then, its new ones handed on."""
+        for batch in staging.read_in_key_order(stage, "external_id"):
+            kinds = classify(batch)
+            if "changed" in kinds:
+                changed = _only(batch, kinds, "changed")
+                _update_posts(record, changed)
+                step(changed.num_rows)
+            if "new" in kinds:
+                new = _only(batch, kinds, "new")
+                yield new, new.num_rows
+
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({values})", list(zip(*lists, strict=True))
-        )
+        if connection.vendor == "postgresql":
+            sql = f"COPY {Post._meta.db_table} ({', '.join(POST_COLUMNS)}) FROM STDIN (FORMAT csv)"
+            for data, count in _ahead(new_posts(), lambda new: _copy_rows(record, new)):
+                # A COPY per batch: its end waits for the server to load the batch, so
+                # libpq's buffer never holds more than one (one COPY for all of them let the
+                # buffer grow by 200 MB while the server lagged behind).
+                with cursor.copy(sql) as copy:
+                    copy.write(data)
+                step(count)
+        else:
+            sql = _sqlite_insert(record)
+            for params, count in _ahead(new_posts(), _sqlite_rows):
+                cursor.executemany(sql, params)
+                step(count)
+    return done
 
 
 def _update_posts(record: Import, batch: pa.RecordBatch) -> None:
@@ -1119,19 +1206,7 @@ def _commit(*, actor: User, record: Import, background: bool = False) -> Import:
         raise ConvergeError(_("The file now has rejected rows; check it again."))
     _write_observations(record, new, changed)
     progress = Progress(record, "commit", record.new + record.changed) if background else None
-    classify = _PostClassifier(plan)
-    done = 0
-    for batch in staging.read_in_key_order(_stored_path(record, "posts.arrow"), "external_id"):
-        kinds = classify(batch)
-        if "unchanged" in kinds or "changed" in kinds:
-            kind = pa.array(kinds, pa.string())
-            _insert_posts(record, batch.filter(pc.equal(kind, "new")))
-            _update_posts(record, batch.filter(pc.equal(kind, "changed")))
-        else:
-            _insert_posts(record, batch)
-        done += kinds.count("new") + kinds.count("changed")
-        if progress is not None:
-            progress(done)
+    done = _write_posts(record, _PostClassifier(plan), progress)
     if done >= ANALYZE_AFTER:
         # Fresh statistics, so that the next import's lookups use the unique key instead of a
         # plan made for the small table this was before.
