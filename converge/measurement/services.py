@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+import threading
 import time
 import uuid
 from collections import Counter
@@ -70,6 +71,7 @@ from converge.strategy.models import Platform
 
 MAX_BYTES: int = getattr(settings, "CONVERGE_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
 UPLOAD_CHUNK = 8 << 20
+HEAD_BYTES = 65536
 FUTURE_DAYS = 2
 # What an upload may be: the bytes, an open binary file, or Django's uploaded file.
 Upload = bytes | BinaryIO | File[bytes]
@@ -357,9 +359,12 @@ def _stored_path(record: Import, suffix: str) -> Path:
     return Path(default_storage.path(f"imports/{record.workspace_id}/{record.uuid}.{suffix}"))
 
 
-def _store_upload(record: Import, source: Upload) -> None:
-    """Copy the upload to storage in chunks, hashing it on the way."""
-    path = _stored_path(record, "upload")
+def _copy_upload(
+    source: Upload, path: Path, on_chunk: Callable[[int], None] | None = None
+) -> tuple[str, int]:
+    """Copy the upload to ``path`` in chunks, hashing it on the way: (SHA-256, size). Stops
+    writing past the size limit (the size returned then says so). ``on_chunk`` hears the
+    bytes written so far after each chunk is in the file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     # Files, uploads (Django's File passes readinto on) and bytes all read into a buffer.
@@ -375,7 +380,98 @@ def _store_upload(record: Import, source: Upload) -> None:
             if size > MAX_BYTES:
                 break
             out.write(chunk)
-    record.sha256, record.size = digest.hexdigest(), size
+            if on_chunk is not None:
+                out.flush()
+                on_chunk(size)
+    return digest.hexdigest(), size
+
+
+def _store_upload(record: Import, source: Upload) -> None:
+    record.sha256, record.size = _copy_upload(source, _stored_path(record, "upload"))
+
+
+class _Copying:
+    """The upload copied to storage (and hashed) by a helper thread while the check already
+    reads the copy as it grows (``open``): the copy's writes and the hashing let go of the
+    GIL, so on two cores the 400 MB copy costs the check almost nothing. Readers that need
+    the whole file call ``finish`` first."""
+
+    def __init__(self, source: Upload, path: Path) -> None:
+        self.path, self.written, self.done = path, 0, False
+        self.sha256, self.size = "", 0
+        self._error: BaseException | None = None
+        self._changed = threading.Condition()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        self._thread = threading.Thread(
+            target=self._run, args=(source,), name="converge-upload", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, source: Upload) -> None:
+        try:
+            self.sha256, self.size = _copy_upload(source, self.path, self._wrote)
+        except BaseException as error:  # noqa: BLE001 - handed to the checking thread
+            self._error = error
+        finally:
+            with self._changed:
+                self.done = True
+                self._changed.notify_all()
+
+    def _wrote(self, size: int) -> None:
+        with self._changed:
+            self.written = size
+            self._changed.notify_all()
+
+    def wait(self, size: int) -> None:
+        """Until ``size`` bytes are in the file, or the copy has ended."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.done or self.written >= size)
+
+    def finish(self) -> None:
+        """Until the copy has ended; its error, if it failed, raised here."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def open(self) -> BinaryIO:
+        return cast(BinaryIO, io.BufferedReader(_Following(self), buffer_size=UPLOAD_CHUNK))
+
+
+class _Following(io.RawIOBase):
+    """The stored upload read while it is being written: a read at the end of what is there
+    waits for more (or for the copy to end) instead of seeing the end of the file."""
+
+    def __init__(self, copying: _Copying) -> None:
+        super().__init__()
+        self._copying = copying
+        self._file = copying.path.open("rb", buffering=0)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_END:
+            self._copying.finish()
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            ended = self._copying.done  # before the read: then a read of nothing is the end
+            n = self._file.readinto(buffer)
+            if n or ended:
+                return n or 0
+            self._copying.wait(self._file.tell() + 1)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
 
 
 def _drop_stage(record: Import) -> None:
@@ -423,7 +519,14 @@ def _fmt(value: Decimal | None) -> str:
     return "" if value is None else staging.decimal_text(value)
 
 
-def _detect(path: Path, filename: str, workspace: Workspace | None = None) -> Importer:
+def _detect(
+    path: Path,
+    filename: str,
+    workspace: Workspace | None = None,
+    copying: _Copying | None = None,
+) -> Importer:
+    if copying is not None:
+        copying.wait(HEAD_BYTES)  # the head is enough to know the format
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise ConvergeError(
@@ -433,7 +536,7 @@ def _detect(path: Path, filename: str, workspace: Workspace | None = None) -> Im
             status=413,
         )
     with path.open("rb") as handle:
-        head = handle.read(65536)
+        head = handle.read(HEAD_BYTES)
     if not head.strip():
         raise ConvergeError(_("The file is empty."), field="file")
     mapped = selectors.mapped_importers(workspace) if workspace is not None else []
@@ -469,17 +572,25 @@ def _read(
     known: set[str],
     on_progress: Callable[[int], None] | None,
     streaming: bool = True,
+    copying: _Copying | None = None,
 ) -> _Source:
-    importer = _detect(path, filename, workspace)
+    """The file's rows. While ``copying`` still writes the stored upload, the streaming X
+    reader follows the copy; every other reader waits for the whole file."""
+    importer = _detect(path, filename, workspace, copying)
     if streaming and importer.key == XTweetActivity.key:
-        stream = x_stream.TweetActivityStream(path, filename, on_progress=on_progress)
+        stream = x_stream.TweetActivityStream(
+            path,
+            filename,
+            on_progress=on_progress,
+            opener=copying.open if copying is not None else None,
+        )
         batches = stream.batches()
         try:
             first = next(batches, None)
         except FormatError as exc:
             raise ConvergeError(str(exc), field="file", details={"format": importer.key}) from exc
         except x_stream.NeedsRowReader:
-            return _read(workspace, path, filename, known, on_progress, streaming=False)
+            return _read(workspace, path, filename, known, on_progress, False, copying)
 
         def rest() -> Iterator[pa.RecordBatch]:
             if first is not None:
@@ -489,6 +600,8 @@ def _read(
         return _Source(
             importer.key, importer.platform, stream.handle, True, stream.problems, rest(), []
         )
+    if copying is not None:
+        copying.finish()
     if path.stat().st_size > ROW_READER_MAX:
         raise ConvergeError(
             _(
@@ -726,11 +839,12 @@ def _check(
     channel: Channel | None,
     on_progress: Callable[[int], None] | None = None,
     streaming: bool = True,
+    copying: _Copying | None = None,
 ) -> Plan:
     """Parse, validate and classify the stored upload; stage its rows when none is rejected."""
     workspace = record.workspace
     known = _metric_keys(workspace)
-    source = _read(workspace, path, record.file_name, known, on_progress, streaming)
+    source = _read(workspace, path, record.file_name, known, on_progress, streaming, copying)
     target = _channel_for(workspace, source.platform, source.handle, source.has_posts, channel)
     plan = Plan(source.format, source.platform, source.handle, target)
     posts = staging.StageWriter(_stored_path(record, "posts.arrow"), staging.POSTS)
@@ -742,7 +856,7 @@ def _check(
     except x_stream.NeedsRowReader:
         posts.close()
         _drop_stage(record)
-        return _check(record, path, channel, on_progress, streaming=False)
+        return _check(record, path, channel, on_progress, False, copying)
     finally:
         posts.close()
     for problem in source.problems:
@@ -820,12 +934,7 @@ def _stored_upload(
     _store_upload(record, data)
     if record.size > MAX_BYTES:
         _stored_path(record, "upload").unlink(missing_ok=True)
-        raise ConvergeError(
-            _("The file is bigger than the limit of %(limit)s MB.")
-            % {"limit": MAX_BYTES // (1024 * 1024)},
-            field="file",
-            status=413,
-        )
+        raise _too_big()
     record.save(update_fields=["sha256", "size"])
     return record
 
@@ -841,17 +950,42 @@ def import_check(
 ) -> tuple[Import, Plan]:
     """Upload and preview, now: store the file and what it would change; write no figures.
     A file that cannot be read raises ``ConvergeError`` and leaves no record."""
-    record = _stored_upload(actor, workspace, data, filename, channel)
+    if isinstance(data, bytes):
+        record = _stored_upload(actor, workspace, data, filename, channel)
+        copying = None
+    else:
+        # A file: stored by a helper thread while the check reads it (``_Copying``).
+        record = _new_record(actor, workspace, filename, channel)
+        record.save()
+        copying = _Copying(data, _stored_path(record, "upload"))
     path = _stored_path(record, "upload")
     try:
-        plan = _check(record, path, channel, on_progress)
-    except ConvergeError:
+        try:
+            plan = _check(record, path, channel, on_progress, copying=copying)
+        finally:
+            if copying is not None:
+                copying.finish()
+                record.sha256, record.size = copying.sha256, copying.size
+        if record.size > MAX_BYTES:
+            raise _too_big()
+    except (ConvergeError, OSError) as error:  # a file that cannot be read, or stored
         _drop_stage(record)
         path.unlink(missing_ok=True)
         record.delete()
+        if record.size > MAX_BYTES:
+            raise _too_big() from error  # what was read of it said no more than that
         raise
     _save_check(record, plan)
     return record, plan
+
+
+def _too_big() -> ConvergeError:
+    return ConvergeError(
+        _("The file is bigger than the limit of %(limit)s MB.")
+        % {"limit": MAX_BYTES // (1024 * 1024)},
+        field="file",
+        status=413,
+    )
 
 
 def import_start(

@@ -89,8 +89,10 @@ class TweetActivityStream:
         *,
         on_progress: Callable[[int], None] | None = None,
         block_size: int = BLOCK_SIZE,
+        opener: Callable[[], BinaryIO] | None = None,
     ) -> None:
         self.path, self.filename = path, filename
+        self.opener = opener  # how to open ``path`` (a copy still being written: services)
         self.on_progress = on_progress
         self.block_size = block_size
         self.problems: list[RowProblem] = []
@@ -101,7 +103,7 @@ class TweetActivityStream:
     # --- the whole file ------------------------------------------------------------------
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        with self.path.open("rb") as handle:
+        with self.opener() if self.opener is not None else self.path.open("rb") as handle:
             header_line, raw = _header(handle)
             header = [tabular.norm(c) for c in raw]
             missing = [n for n in self._importer.required if n not in header]
