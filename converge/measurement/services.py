@@ -17,6 +17,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -72,6 +73,7 @@ from converge.strategy.models import Platform
 MAX_BYTES: int = getattr(settings, "CONVERGE_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
 UPLOAD_CHUNK = 8 << 20
 HEAD_BYTES = 65536
+WAL_AUTOCHECKPOINT = 1000  # SQLite's default, in pages
 FUTURE_DAYS = 2
 # What an upload may be: the bytes, an open binary file, or Django's uploaded file.
 Upload = bytes | BinaryIO | File[bytes]
@@ -1275,6 +1277,40 @@ def _staged_observations(record: Import) -> list[ParsedObservation]:
     return rows
 
 
+@contextmanager
+def _checkpoint_afterwards() -> Iterator[None]:
+    """On SQLite in WAL mode, a big commit does not copy its log into the database file
+    itself (SQLite's automatic checkpoint, about a second for a million posts, which the
+    person importing would wait for): a helper thread does it right after, on its own
+    connection, while readers and writers carry on (a PASSIVE checkpoint blocks nobody).
+    Inside an outer transaction (tests) or on another database nothing changes."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block or _journal_mode() != "wal":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
+        threading.Thread(target=_checkpoint, name="converge-checkpoint", daemon=True).start()
+
+
+def _journal_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        return str(cursor.fetchone()[0]).lower()
+
+
+def _checkpoint() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        connection.close()
+
+
 def import_commit(*, actor: User, record: Import, inline: bool = False) -> Import:
     """Write everything the preview showed, in one transaction, or nothing. A big file is
     handed to a background task (unless ``inline``, as in the shell command); the import's
@@ -1292,7 +1328,8 @@ def import_commit(*, actor: User, record: Import, inline: bool = False) -> Impor
                 tasks.commit_import.enqueue(locked.pk, actor.pk)
         record.refresh_from_db()
         return record
-    return _commit(actor=actor, record=record)
+    with _checkpoint_afterwards():
+        return _commit(actor=actor, record=record)
 
 
 def run_commit(record_id: int, actor_id: int) -> None:
@@ -1300,7 +1337,8 @@ def run_commit(record_id: int, actor_id: int) -> None:
     record = Import.objects.select_related("workspace").get(pk=record_id)
     actor = User.objects.get(pk=actor_id)
     try:
-        _commit(actor=actor, record=record, background=True)
+        with _checkpoint_afterwards():
+            _commit(actor=actor, record=record, background=True)
     except ConvergeError as error:
         Import.objects.filter(pk=record_id, status=ImportStatus.COMMITTING).update(
             status=ImportStatus.PREVIEWED, failure=error.message
