@@ -54,7 +54,7 @@ bench: install
 
 bench-smoke: install
 	DEBUG=1 $(PY) bench/run.py --smoke
-	$(PY) bench/imports.py --rows 20000
+	$(PY) bench/imports.py --rows 20000 --repeat 1
 	$(PY) bench/dashboards.py --years 1 --channels 5 --posts 10000 --repeat 5
 
 clean:
