@@ -23,6 +23,7 @@ created again).
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import random
 import sys
@@ -36,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.imports import fresh_database  # noqa: E402
+from bench.imports import fresh_database, remove_scratch  # noqa: E402
 from bench.run import measure, summary  # noqa: E402
 
 # Thirty stored metrics: every component the catalogue's ratios are made of, and more.
@@ -178,6 +179,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    atexit.register(remove_scratch)
     os.environ.update(fresh_database())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "converge.settings")
     # As in production: DEBUG off (no query log, cached templates), over plain HTTP here.

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -193,6 +194,22 @@ CONTENDERS = {"converge": run_converge, "floor": run_floor, "pandas": run_pandas
 # --- the parent ------------------------------------------------------------------------------
 
 
+SCRATCH: list[Path] = []  # the temporary directories of this run, removed by ``remove_scratch``
+
+
+def scratch_dir() -> Path:
+    made = Path(tempfile.mkdtemp(prefix="converge-bench-"))
+    SCRATCH.append(made)
+    return made
+
+
+def remove_scratch() -> None:
+    """A million-post run leaves a database, its log, the stored upload and the stage: some
+    3 GB a run, which filled this machine's disk after a day of runs."""
+    while SCRATCH:
+        shutil.rmtree(SCRATCH.pop(), ignore_errors=True)
+
+
 def fresh_database() -> dict[str, str]:
     env = dict(os.environ)
     url = os.environ.get("DATABASE_URL")
@@ -205,21 +222,24 @@ def fresh_database() -> dict[str, str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
     else:
-        env["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+        env["SQLITE_PATH"] = str(scratch_dir() / "bench.sqlite3")
         env.pop("DATABASE_URL", None)
-    env["CONVERGE_VAR_DIR"] = tempfile.mkdtemp()
+    env["CONVERGE_VAR_DIR"] = str(scratch_dir())
     return env
 
 
 def contender(name: str, path: Path) -> dict[str, Any]:
     env = fresh_database()
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", name, "--file", str(path)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", name, "--file", str(path)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        remove_scratch()
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 

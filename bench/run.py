@@ -11,7 +11,9 @@ Scenarios (foundation):
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -45,7 +47,9 @@ def main() -> None:
     repeat = 20 if args.smoke else 500
 
     if not os.environ.get("DATABASE_URL"):
-        os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+        scratch = tempfile.mkdtemp(prefix="converge-bench-")
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+        os.environ["SQLITE_PATH"] = str(Path(scratch) / "bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "converge.settings")
     os.environ.setdefault("DEBUG", "1")
     import django
