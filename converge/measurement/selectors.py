@@ -5,7 +5,7 @@ computed from the figures, and annotations."""
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Context as DecimalContext
@@ -801,6 +801,7 @@ def kpi_progress(
     history_from: date | None = None,
     compare_to: date | None = None,
     index: dict[str, MetricDef] | None = None,
+    known_channels: Mapping[int, set[int]] | None = None,
 ) -> dict[int, KpiProgress]:
     """Progress of many KPIs at once, by KPI id, in a constant number of queries: the metric
     index, the KPIs' channels, the figures over the date range all of them need — GROUP BY
@@ -812,17 +813,22 @@ def kpi_progress(
     baseline date (or from ``history_from`` when that is earlier); lists that show no chart
     pass 0 and read less. With ``compare_to``, each KPI's value as it stood on that day comes
     from the same figures (``KpiProgress.before``), for "this period against the one before".
-    A caller that has the workspace's metric ``index`` already passes it."""
+    A caller that has the workspace's metric ``index`` already passes it, and one that has
+    read every KPI's chosen channels passes them as ``known_channels`` (KPI id → channel ids;
+    a KPI missing from it reads every channel)."""
     kpis = list(kpis)
     if not kpis:
         return {}
     index = index if index is not None else metric_index(workspace)
     ids = [k.pk for k in kpis]
     scopes: dict[int, set[int]] = {}
-    for kpi_id, channel_id in Kpi.channels.through.objects.filter(kpi_id__in=ids).values_list(
-        "kpi_id", "channel_id"
-    ):
-        scopes.setdefault(kpi_id, set()).add(channel_id)
+    if known_channels is not None:
+        scopes = {k: set(c) for k, c in known_channels.items() if c}
+    else:
+        for kpi_id, channel_id in Kpi.channels.through.objects.filter(kpi_id__in=ids).values_list(
+            "kpi_id", "channel_id"
+        ):
+            scopes.setdefault(kpi_id, set()).add(channel_id)
     plans = []
     # Each stored metric is read from the first day any KPI needing it looks at, in one of
     # three ways: every channel added up (from the daily totals), per channel for every

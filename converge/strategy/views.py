@@ -334,12 +334,14 @@ def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     assert isinstance(obj, Kpi)
     today = timezone.localdate()
     index = measurement.metric_index(ws)
-    found = measurement.kpi_progress(ws, [obj], today, index=index)[obj.pk]
+    kpi_channels = list(obj.channels.all())
+    found = measurement.kpi_progress(
+        ws, [obj], today, index=index, known_channels={obj.pk: {c.pk for c in kpi_channels}}
+    )[obj.pk]
     p = found.progress
     chart_end = max(d for d in (obj.target_date, today) if d is not None)
     notes = list(measurement.annotations_in(ws, found.history_from, chart_end, found.channels))
     manual = list(obj.values.select_related("entered_by").order_by("-day")[:50])
-    kpi_channels = list(obj.channels.all())
     # The KPI over a period against the one before (by default its own window and the window
     # before that), over its own channels, and why it changed.
     periods, comparison = _kpi_comparison(request, found, index)

@@ -102,6 +102,27 @@ def test_a_kpi_reads_its_channels_figures_over_its_window(world: World) -> None:
     )
 
 
+def test_channels_the_caller_has_read_already_give_the_same_progress_in_one_query_less(
+    world: World, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    insta, linked = channels(world)
+    obj = objective(world)
+    for i in range(20):
+        put(world, "link_clicks", insta, AS_OF - timedelta(days=i), "3")
+        put(world, "link_clicks", linked, AS_OF - timedelta(days=i), "5")
+    both = kpi(world, obj, "Clicks", "link_clicks")
+    only = kpi(world, obj, "LinkedIn clicks", "link_clicks", channels=[linked], window="week")
+    index = selectors.metric_index(world.workspace)
+    read = selectors.kpi_progress(world.workspace, [both, only], AS_OF, index=index)
+    known = {only.pk: {linked.pk}}
+    with django_assert_num_queries(3):  # no channel lookup: the figures twice, the values
+        given = selectors.kpi_progress(
+            world.workspace, [both, only], AS_OF, index=index, known_channels=known
+        )
+    assert given == read
+    assert given[only.pk].channels == frozenset({linked.pk}) and given[both.pk].channels is None
+
+
 def test_the_engagement_rate_from_the_database_is_the_ratio_of_the_sums(world: World) -> None:
     insta, linked = channels(world)
     put(world, "engagements", insta, AS_OF, "10")
