@@ -19,16 +19,9 @@ from converge.measurement import services
 from converge.measurement.models import Import, Post
 from tests.conftest import World
 from tests.measurement.test_import_posts import FILE
+from tests.measurement.test_import_youtube import CHART as YOUTUBE
 
 pytestmark = pytest.mark.skipif(not FILE.is_file(), reason=f"{FILE} is not present")
-YOUTUBE = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "data"
-    / "youtube-studio-export"
-    / "priyankapatel05"
-    / "Chart data.csv"
-)
 
 
 class Trickle(io.RawIOBase):
