@@ -35,6 +35,22 @@ def measure(fn: Callable[[], object], repeat: int) -> list[float]:
     return times
 
 
+def measure_in_turns(fns: list[Callable[[], object]], repeat: int) -> list[list[float]]:
+    """Time each of ``fns`` ``repeat`` times, taking turns (one call of each per round), so a
+    ratio of two of them is not skewed by the machine getting slower or faster between a run
+    of the one and a run of the other (on a shared two-core machine it does, by 20% and more
+    within minutes)."""
+    for fn in fns:
+        fn()  # warm up
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, taken in zip(fns, times, strict=True):
+            started = time.perf_counter()
+            fn()
+            taken.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def summary(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]

@@ -802,6 +802,7 @@ def kpi_progress(
     compare_to: date | None = None,
     index: dict[str, MetricDef] | None = None,
     known_channels: Mapping[int, set[int]] | None = None,
+    known_values: Mapping[int, Sequence[tuple[date, Decimal]]] | None = None,
 ) -> dict[int, KpiProgress]:
     """Progress of many KPIs at once, by KPI id, in a constant number of queries: the metric
     index, the KPIs' channels, the figures over the date range all of them need — GROUP BY
@@ -815,7 +816,9 @@ def kpi_progress(
     from the same figures (``KpiProgress.before``), for "this period against the one before".
     A caller that has the workspace's metric ``index`` already passes it, and one that has
     read every KPI's chosen channels passes them as ``known_channels`` (KPI id → channel ids;
-    a KPI missing from it reads every channel)."""
+    a KPI missing from it reads every channel); one that has read KPIs' values entered by
+    hand passes them as ``known_values`` (KPI id → (day, value) pairs, in any order; the
+    KPIs missing from it are read)."""
     kpis = list(kpis)
     if not kpis:
         return {}
@@ -887,10 +890,16 @@ def kpi_progress(
         )
     figures = progress.Figures(rows)
     manual: dict[int, list[progress.Point]] = {}
+    known = known_values or {}
+    for kpi_id, entered in known.items():
+        manual[kpi_id] = [progress.Point(d, v) for d, v in sorted(entered) if d <= as_of]
+    unread = [kpi_id for kpi_id in ids if kpi_id not in known]
     for kpi_id, day, value in (
-        KpiValue.objects.filter(kpi_id__in=ids, day__lte=as_of)
+        KpiValue.objects.filter(kpi_id__in=unread, day__lte=as_of)
         .order_by("day")
         .values_list("kpi_id", "day", "value")
+        if unread
+        else ()
     ):
         manual.setdefault(kpi_id, []).append(progress.Point(day, value))
     out: dict[int, KpiProgress] = {}

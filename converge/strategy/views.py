@@ -335,13 +335,20 @@ def kpi_detail(request: WorkspaceRequest, kpi: str) -> HttpResponse:
     today = timezone.localdate()
     index = measurement.metric_index(ws)
     kpi_channels = list(obj.channels.all())
+    # Every value entered by hand, read once: the progress counts them, the page lists them.
+    entered = list(obj.values.select_related("entered_by").order_by("-day"))
     found = measurement.kpi_progress(
-        ws, [obj], today, index=index, known_channels={obj.pk: {c.pk for c in kpi_channels}}
+        ws,
+        [obj],
+        today,
+        index=index,
+        known_channels={obj.pk: {c.pk for c in kpi_channels}},
+        known_values={obj.pk: [(v.day, v.value) for v in entered]},
     )[obj.pk]
     p = found.progress
     chart_end = max(d for d in (obj.target_date, today) if d is not None)
     notes = list(measurement.annotations_in(ws, found.history_from, chart_end, found.channels))
-    manual = list(obj.values.select_related("entered_by").order_by("-day")[:50])
+    manual = entered[:50]
     # The KPI over a period against the one before (by default its own window and the window
     # before that), over its own channels, and why it changed.
     periods, comparison = _kpi_comparison(request, found, index)

@@ -123,6 +123,29 @@ def test_channels_the_caller_has_read_already_give_the_same_progress_in_one_quer
     assert given[only.pk].channels == frozenset({linked.pk}) and given[both.pk].channels is None
 
 
+def test_values_the_caller_has_read_already_give_the_same_progress_without_reading_them(
+    world: World, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    obj = objective(world)
+    fairs = kpi(world, obj, "Leads from fairs", "leads_from_fairs")  # values by hand only
+    visits = kpi(world, obj, "Visits", "visits_by_hand")
+    for day, value in ((date(2026, 1, 1), D(100)), (date(2026, 3, 1), D(130))):
+        strategy.kpi_value_set(actor=world.lead, kpi=fairs, day=day, value=value)
+    strategy.kpi_value_set(actor=world.lead, kpi=visits, day=date(2026, 2, 1), value=D(7))
+    # A value dated after the day asked about does not count, whoever read it.
+    strategy.kpi_value_set(actor=world.lead, kpi=fairs, day=AS_OF + timedelta(days=3), value=D(1))
+    index = selectors.metric_index(world.workspace)
+    read = selectors.kpi_progress(world.workspace, [fairs, visits], AS_OF, index=index)
+    entered = [(v.day, v.value) for v in fairs.values.order_by("-day")]  # newest first
+    with django_assert_num_queries(2):  # the channels; the values of the KPI not given only
+        given = selectors.kpi_progress(
+            world.workspace, [fairs, visits], AS_OF, index=index, known_values={fairs.pk: entered}
+        )
+    assert given == read
+    assert given[fairs.pk].progress.current == D(130)
+    assert given[visits.pk].progress.current == D(7)
+
+
 def test_the_engagement_rate_from_the_database_is_the_ratio_of_the_sums(world: World) -> None:
     insta, linked = channels(world)
     put(world, "engagements", insta, AS_OF, "10")
