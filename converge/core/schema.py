@@ -21,7 +21,7 @@ class RowIdField(models.BigAutoField):
     def db_type_suffix(self, connection: Any) -> str | None:
         if connection.vendor == "sqlite":
             return None
-        return super().db_type_suffix(connection)
+        return super().db_type_suffix(connection)  # type: ignore[misc]  # not in the stubs
 
 
 class AppendOrderIndex(models.Index):
