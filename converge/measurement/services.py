@@ -16,13 +16,12 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar, cast
+from typing import Any, BinaryIO, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -42,6 +41,7 @@ from converge.core import audit
 from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, User, Workspace
 from converge.core.policy import NotPermitted, can
+from converge.core.threads import prepared_ahead
 from converge.measurement import selectors, staging
 from converge.measurement.catalogue import AGGREGATIONS, AMEC_STAGES, BY_KEY, UNITS, reference_cycle
 from converge.measurement.importers import business, x_stream
@@ -1132,31 +1132,12 @@ def _only(batch: pa.RecordBatch, kinds: list[str], kind: str) -> pa.RecordBatch:
     return batch.filter(pc.equal(pa.array(kinds, pa.string()), kind))
 
 
-T = TypeVar("T")
-
-
-def _ahead(
-    batches: Iterator[tuple[pa.RecordBatch, int]], prepare: Callable[[pa.RecordBatch], T]
-) -> Iterator[tuple[T, int]]:
-    """``prepare`` each batch in a helper thread, one batch ahead of the caller, who writes
-    the one before meanwhile: at most two prepared batches exist at once."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="converge-prepare") as helper:
-        pending: tuple[Future[T], int] | None = None
-        for batch, count in batches:
-            following = helper.submit(prepare, batch), count
-            if pending is not None:
-                yield pending[0].result(), pending[1]
-            pending = following
-        if pending is not None:
-            yield pending[0].result(), pending[1]
-
-
 def _write_posts(record: Import, classify: _PostClassifier, progress: Progress | None) -> int:
     """Write the staged posts, batch by batch in key order: changed ones replaced (keeping
     what they were), new ones inserted. Returns how many were written.
 
     A helper thread prepares the next batch of new posts while this one is written
-    (``_ahead``): on PostgreSQL it encodes the next batch as CSV while the server loads this
+    (``prepared_ahead``): on PostgreSQL it encodes the next batch as CSV while the server loads this
     one's COPY; on SQLite it turns the next batch into parameters while ``executemany`` (which
     lets go of the GIL while SQLite works) inserts this one. Everything that touches the
     database — the lookups, the COPY or INSERT, the updates — stays in this thread, one after
@@ -1188,7 +1169,7 @@ def _write_posts(record: Import, classify: _PostClassifier, progress: Progress |
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {Post._meta.db_table} ({', '.join(POST_COLUMNS)}) FROM STDIN (FORMAT csv)"
-            for data, count in _ahead(new_posts(), lambda new: _copy_rows(record, new)):
+            for data, count in prepared_ahead(new_posts(), lambda new: _copy_rows(record, new)):
                 # A COPY per batch: its end waits for the server to load the batch, so
                 # libpq's buffer never holds more than one (one COPY for all of them let the
                 # buffer grow by 200 MB while the server lagged behind).
@@ -1197,7 +1178,7 @@ def _write_posts(record: Import, classify: _PostClassifier, progress: Progress |
                 step(count)
         else:
             sql = _sqlite_insert(record)
-            for params, count in _ahead(new_posts(), _sqlite_rows):
+            for params, count in prepared_ahead(new_posts(), _sqlite_rows):
                 cursor.executemany(sql, params)
                 step(count)
     return done

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.utils.translation import gettext as _
 
+from converge.core.threads import read_ahead
 from converge.measurement import staging
 from converge.measurement.importers import tabular, x
 from converge.measurement.importers.base import FormatError, ParsedPost, ParseResult, RowProblem
@@ -123,13 +124,8 @@ class TweetActivityStream:
             handle.seek(0)
             reader = self._reader(handle, header_line, len(header))
             next_line = header_line + 1
-            while True:
-                try:
-                    batch = reader.read_next_batch()
-                except StopIteration:
-                    break
-                except pa.ArrowInvalid as exc:  # e.g. not UTF-8 after the first block
-                    raise NeedsRowReader(str(exc)) from exc
+            # pyarrow parses the next block in a helper thread while this one is checked.
+            for batch in read_ahead(self._parsed(reader), "converge-parse"):
                 if self._invalid:
                     raise NeedsRowReader(self._invalid)
                 out, next_line = self._batch(batch, next_line)
@@ -146,6 +142,16 @@ class TweetActivityStream:
         if not self.handle:
             match = x.HANDLE_IN_NAME.search(self.filename)
             self.handle = match.group(1) if match else ""
+
+    @staticmethod
+    def _parsed(reader: pacsv.CSVStreamingReader) -> Iterator[pa.RecordBatch]:
+        while True:
+            try:
+                yield reader.read_next_batch()
+            except StopIteration:
+                return
+            except pa.ArrowInvalid as exc:  # e.g. not UTF-8 after the first block
+                raise NeedsRowReader(str(exc)) from exc
 
     def _reader(self, handle: BinaryIO, header_line: int, width: int) -> pacsv.CSVStreamingReader:
         names = [f"c{i}" for i in range(width)]
