@@ -660,7 +660,7 @@ def _stored_digests(channel_id: int, ids: list[str]) -> dict[str, str]:
 def _short(digest: str) -> int:
     """A digest's first 60 bits as a number: half the memory of the text, for a whole
     channel's digests held at once (a false "unchanged" would need two of a post's versions
-    to agree in 60 bits of MD5)."""
+    to agree in 60 bits of XXH3-128)."""
     return int(digest[:15], 16) if digest else -1
 
 
@@ -717,8 +717,11 @@ class _PostClassifier:
             digests: list[str] | list[int] = texts
             if stored is self.whole:
                 digests = [_short(d) for d in texts]
+                # Each id comes once per file: what it found is let go of at once, so the
+                # channel's digests shrink while the file's ids grow (peak memory).
+                get = self.whole.pop  # type: ignore[assignment]
             kinds = [
-                "new" if (old := get(i)) is None else ("unchanged" if old == d else "changed")
+                "new" if (old := get(i, None)) is None else ("unchanged" if old == d else "changed")
                 for i, d in zip(ids, digests, strict=True)
             ]
         else:
