@@ -1,5 +1,6 @@
 """The posts' table keeps no bookkeeping per row that a million-row import would pay for:
-on SQLite its key is the plain rowid (no AUTOINCREMENT), on PostgreSQL the index on the
+on SQLite its key is the plain rowid (no AUTOINCREMENT) and a new database has 8 KB pages, on
+PostgreSQL the index on the
 import is a BRIN index and keys come a thousand at a time; an import's posts are still found
 by their import, and rolled back."""
 
@@ -43,6 +44,9 @@ def test_the_posts_table_has_no_per_row_key_bookkeeping_and_a_cheap_index_on_the
     if connection.vendor == "sqlite":
         assert "AUTOINCREMENT" not in facts[Post._meta.db_table].upper()
         assert "source_import_id" in facts["post_source_import"]
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA page_size")
+            assert cursor.fetchone()[0] == 8192  # a new database's pages: 8 KB
     else:
         assert "USING brin (source_import_id)" in facts["post_source_import"]
         assert facts["key cache"] == "1000"
