@@ -69,6 +69,7 @@ def run_converge(path: Path) -> dict[str, Any]:
     django.setup()
     from django.core.management import call_command
 
+    from converge.core.heap import settle
     from converge.core.models import Membership, Role, User, Workspace
     from converge.measurement import services
     from converge.measurement.models import Post
@@ -78,6 +79,7 @@ def run_converge(path: Path) -> dict[str, Any]:
     workspace = Workspace.objects.create(name="Bench", slug="bench")
     Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
     services.channel_save(actor=user, workspace=workspace, platform="x", handle="nordvik")
+    settle()  # as `converge_import` does before it imports
 
     started = time.perf_counter()
     with path.open("rb") as handle:

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: after a process's first response, the warm heap leaves the collector's way.
+    "converge.core.heap.SettleAfterFirstRequest",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "converge.core.middleware.RequestLogMiddleware",

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from converge.core.errors import ConvergeError
+from converge.core.heap import settle
 from converge.core.models import Membership, Role, Workspace
 from converge.measurement import services
 from converge.measurement.models import Channel
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        settle()  # a million rows make many objects: the collector's passes skip Django's
         workspace = Workspace.objects.filter(slug=options["workspace"]).first()
         if workspace is None:
             raise CommandError(f"No workspace has the slug {options['workspace']!r}.")
