@@ -4,15 +4,9 @@ has long since answered its first request."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh import run_fresh
 
 SCRIPT = """
 import gc, json, os
@@ -45,20 +39,7 @@ print(json.dumps({
 
 
 def test_the_warm_heap_is_frozen_once_after_the_first_response_and_new_cycles_still_go() -> None:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env["DEBUG"] = "1"
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    found = run_fresh(SCRIPT, timeout=60)
     assert found["status"] == 200
     assert found["before"] == 0
     assert found["after_first"] > 10_000  # Django and everything it loaded

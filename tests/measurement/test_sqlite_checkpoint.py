@@ -5,17 +5,14 @@ back at SQLite's default, and once the helper has run the whole log is in the da
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.fresh import run_fresh
 from tests.measurement.test_import_posts import FILE
 
-ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import json, os, threading, django
 os.environ["DJANGO_SETTINGS_MODULE"] = "converge.settings"
@@ -53,26 +50,13 @@ print(json.dumps({"mode": mode, "automatic": automatic, "helpers": len(helpers),
 @pytest.mark.skipif(not FILE.is_file(), reason=f"{FILE} is not present")
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the SQLite default only")
 def test_a_committed_import_leaves_the_checkpoint_to_a_helper_thread(tmp_path: Path) -> None:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env |= {
-        "DEBUG": "1",
-        "SQLITE_PATH": str(tmp_path / "converge.sqlite3"),
-        "CONVERGE_VAR_DIR": str(tmp_path),
-        "CONVERGE_TASKS": "immediate",
-        "THE_FILE": str(FILE),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    found = run_fresh(
+        SCRIPT,
+        SQLITE_PATH=str(tmp_path / "converge.sqlite3"),
+        CONVERGE_VAR_DIR=str(tmp_path),
+        CONVERGE_TASKS="immediate",
+        THE_FILE=str(FILE),
     )
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["mode"] == "wal" and found["helpers"] == 1
     assert found["automatic"] == 1000
     assert found["posts"] == found["new"] > 30
