@@ -709,6 +709,8 @@ class _PostClassifier:
 
     def __call__(self, batch: pa.RecordBatch) -> list[str]:
         """Each row's kind."""
+        if not self.lookup:  # nothing stored yet: every post is new, no id is looked up
+            return self._tally(batch, ["new"] * batch.num_rows, None)
         ids = batch.column("external_id").to_pylist()
         stored = self._stored(ids)
         if stored:
@@ -726,6 +728,11 @@ class _PostClassifier:
             ]
         else:
             kinds = ["new"] * len(ids)
+        return self._tally(batch, kinds, ids)
+
+    def _tally(self, batch: pa.RecordBatch, kinds: list[str], ids: list[str] | None) -> list[str]:
+        """Count the kinds into the plan, keeping the first rows of each as samples (their
+        ids read from the batch only when ``ids`` were not needed before)."""
         plan = self.plan
         lines: list[int] | None = None
         for kind, count in Counter(kinds).items():
@@ -734,7 +741,8 @@ class _PostClassifier:
                 lines = lines or batch.column("line").to_pylist()
                 sampled = [n for n, k in enumerate(kinds) if k == kind][:room]
                 for n in sampled:
-                    plan.add(RowOutcome(lines[n], kind, _("post %(id)s") % {"id": ids[n]}))
+                    post = ids[n] if ids is not None else batch.column("external_id")[n].as_py()
+                    plan.add(RowOutcome(lines[n], kind, _("post %(id)s") % {"id": post}))
                 count -= len(sampled)
             plan.counts[kind] += count
         return kinds

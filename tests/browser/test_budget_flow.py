@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from converge.finance.models import SpendEntry, SpendImport
 from tests.browser.conftest import screenshot, sign_in_to_demo
@@ -30,12 +31,13 @@ def test_a_lead_reads_the_budget_and_imports_spend(
     screenshot(page, "budget-01-overview-2025")
 
     page.get_by_role("link", name="Multi-year").click()
-    assert page.get_by_test_id("multi-year").is_visible()
+    page.wait_for_url("**/budget/years/")
+    expect(page.get_by_test_id("multi-year")).to_be_visible()  # waits for the page
     screenshot(page, "budget-02-multi-year")
 
     page.goto(f"{live_server.url}/w/nordvik/budget/?year=2025")
     page.get_by_role("link", name="Paid social: Instagram").click()
-    assert page.get_by_role("heading", name="What this line funds").is_visible()
+    expect(page.get_by_role("heading", name="What this line funds")).to_be_visible()
     screenshot(page, "budget-03-line")
     page.get_by_text("Change the objectives this line funds").click()
     share = page.locator("#funds-objective input[type=number]").first
