@@ -39,6 +39,5 @@ class SettleAfterFirstRequest:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not _settled.is_set():
-            settle()
+        settle()
         return response

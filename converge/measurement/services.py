@@ -700,8 +700,6 @@ class _PostClassifier:
         self.whole: dict[str, int] | None = None
 
     def _stored(self, ids: list[str]) -> dict[str, str] | dict[str, int]:
-        if not self.lookup:
-            return {}
         self.asked += len(ids)
         if self.whole is None and self.asked > self.switch_at:
             self.whole = _channel_digests(self.channel_id)
@@ -1117,8 +1115,7 @@ SQLITE_VARYING = (
 
 
 def _sqlite_rows(batch: pa.RecordBatch) -> list[tuple[Any, ...]]:
-    """New posts as the parameters of ``_sqlite_insert``, one tuple per post. Pure: runs in a
-    helper thread while the previous batch is being inserted."""
+    """New posts as the parameters of ``_sqlite_insert``, one tuple per post."""
     lists = [
         (
             _sqlite_moment(batch.column(name)) if name == "published_at" else batch.column(name)
@@ -1147,12 +1144,12 @@ def _write_posts(record: Import, classify: _PostClassifier, progress: Progress |
     """Write the staged posts, batch by batch in key order: changed ones replaced (keeping
     what they were), new ones inserted. Returns how many were written.
 
-    A helper thread prepares the next batch of new posts while this one is written
-    (``prepared_ahead``): on PostgreSQL it encodes the next batch as CSV while the server loads this
-    one's COPY; on SQLite it turns the next batch into parameters while ``executemany`` (which
-    lets go of the GIL while SQLite works) inserts this one. Everything that touches the
-    database — the lookups, the COPY or INSERT, the updates — stays in this thread, one after
-    the other. Progress goes to the cache."""
+    On PostgreSQL a helper thread encodes the next batch of new posts as CSV while the server
+    loads this one's COPY (``prepared_ahead``). On SQLite each batch is turned into parameters
+    here: a helper thread doing it gained nothing there, because ``executemany`` takes the GIL
+    back for every row (bench/RESULTS.md, "Imports"). Everything that touches the database —
+    the lookups, the COPY or INSERT, the updates — stays in this thread, one after the other.
+    Progress goes to the cache."""
     stage = _stored_path(record, "posts.arrow")
     if not stage.exists():
         return 0  # a file of daily figures only (the stage is written with its first post)
@@ -1189,8 +1186,8 @@ def _write_posts(record: Import, classify: _PostClassifier, progress: Progress |
                 step(count)
         else:
             sql = _sqlite_insert(record)
-            for params, count in prepared_ahead(new_posts(), _sqlite_rows):
-                cursor.executemany(sql, params)
+            for new, count in new_posts():
+                cursor.executemany(sql, _sqlite_rows(new))
                 step(count)
     return done
 
