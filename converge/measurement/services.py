@@ -25,7 +25,6 @@ from typing import Any, BinaryIO, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
@@ -37,7 +36,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from converge.core import audit
+from converge.core import audit, pgcopy
 from converge.core.errors import ConvergeError
 from converge.core.models import Capability, Department, User, Workspace
 from converge.core.policy import NotPermitted, can
@@ -1050,12 +1049,6 @@ def run_check(record_id: int, channel_id: int | None) -> None:
 # --- Commit ---------------------------------------------------------------------------------
 
 
-def _copy_csv(table: pa.Table) -> bytes:
-    buffer = io.BytesIO()
-    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
-    return buffer.getvalue()
-
-
 POST_COLUMNS = (
     "workspace_id",
     "channel_id",
@@ -1080,24 +1073,28 @@ def _sqlite_moment(column: pa.Array) -> pa.Array:
 
 
 def _copy_rows(record: Import, batch: pa.RecordBatch) -> bytes:
-    """New posts as CSV for PostgreSQL's COPY, in ``POST_COLUMNS`` order."""
-    n = batch.num_rows
+    """New posts as a binary COPY for PostgreSQL, in ``POST_COLUMNS`` order."""
     assert record.channel_id is not None
-    columns = [
-        pa.array([record.workspace_id] * n, pa.int64()),
-        pa.array([record.channel_id] * n, pa.int64()),
-        batch.column("external_id"),
-        batch.column("published_at"),
-        batch.column("text"),
-        batch.column("kind"),
-        batch.column("link"),
-        pa.array([""] * n, pa.string()),
-        batch.column("metrics"),
-        batch.column("digest"),
-        pa.array([record.pk] * n, pa.int64()),
-        batch.column("line"),
+    moments = pc.strptime(
+        pc.utf8_slice_codeunits(batch.column("published_at"), 0, 19),
+        format="%Y-%m-%dT%H:%M:%S",  # staged in UTC: "2021-10-30T20:04:00+00:00"
+        unit="us",
+    )
+    fields = [
+        pgcopy.bigint_constant(record.workspace_id),
+        pgcopy.bigint_constant(record.channel_id),
+        pgcopy.text(batch.column("external_id")),
+        pgcopy.timestamptz(moments),
+        pgcopy.text(batch.column("text")),
+        pgcopy.text(batch.column("kind")),
+        pgcopy.text(batch.column("link")),
+        pgcopy.text_constant(""),
+        pgcopy.jsonb(batch.column("metrics")),
+        pgcopy.text(batch.column("digest")),
+        pgcopy.bigint_constant(record.pk),
+        pgcopy.integer(batch.column("line")),
     ]
-    return _copy_csv(pa.Table.from_arrays(columns, names=list(POST_COLUMNS)))
+    return pgcopy.rows(fields, batch.num_rows)
 
 
 # SQLite: the values every row shares (workspace, channel, no campaign, this import) are
@@ -1198,7 +1195,8 @@ def _write_posts(record: Import, classify: _PostClassifier, progress: Progress |
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            sql = f"COPY {Post._meta.db_table} ({', '.join(POST_COLUMNS)}) FROM STDIN (FORMAT csv)"
+            listed = ", ".join(POST_COLUMNS)
+            sql = f"COPY {Post._meta.db_table} ({listed}) FROM STDIN (FORMAT binary)"
             for data, count in prepared_ahead(new_posts(), lambda new: _copy_rows(record, new)):
                 # A COPY per batch: its end waits for the server to load the batch, so
                 # libpq's buffer never holds more than one (one COPY for all of them let the
