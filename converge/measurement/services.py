@@ -574,9 +574,12 @@ def _read(
     on_progress: Callable[[int], None] | None,
     streaming: bool = True,
     copying: _Copying | None = None,
+    *,
+    careful: bool = False,
 ) -> _Source:
     """The file's rows. While ``copying`` still writes the stored upload, the streaming X
-    reader follows the copy; every other reader waits for the whole file."""
+    reader follows the copy; every other reader waits for the whole file. ``careful``: the
+    streaming reader's second reading of a file with a repeated post id."""
     importer = _detect(path, filename, workspace, copying)
     if streaming and importer.key == XTweetActivity.key:
         stream = x_stream.TweetActivityStream(
@@ -584,6 +587,7 @@ def _read(
             filename,
             on_progress=on_progress,
             opener=copying.open if copying is not None else None,
+            careful=careful,
         )
         batches = stream.batches()
         try:
@@ -850,11 +854,15 @@ def _check(
     on_progress: Callable[[int], None] | None = None,
     streaming: bool = True,
     copying: _Copying | None = None,
+    *,
+    careful: bool = False,
 ) -> Plan:
     """Parse, validate and classify the stored upload; stage its rows when none is rejected."""
     workspace = record.workspace
     known = _metric_keys(workspace)
-    source = _read(workspace, path, record.file_name, known, on_progress, streaming, copying)
+    source = _read(
+        workspace, path, record.file_name, known, on_progress, streaming, copying, careful=careful
+    )
     target = _channel_for(workspace, source.platform, source.handle, source.has_posts, channel)
     plan = Plan(source.format, source.platform, source.handle, target)
     posts = staging.StageWriter(_stored_path(record, "posts.arrow"), staging.POSTS)
@@ -867,6 +875,10 @@ def _check(
         posts.close()
         _drop_stage(record)
         return _check(record, path, channel, on_progress, False, copying)
+    except x_stream.RepeatedPosts:
+        posts.close()
+        _drop_stage(record)
+        return _check(record, path, channel, on_progress, True, copying, careful=True)
     finally:
         posts.close()
     for problem in source.problems:

@@ -12,9 +12,13 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from bench.xfile import generate
+from converge.core.errors import ConvergeError
 from converge.measurement import services
+from converge.measurement.importers import x_stream
 from converge.measurement.models import Channel, Import, ImportStatus, Post
 from tests.conftest import World
+from tests.measurement.test_x_stream import with_a_post_again
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "x-twitter-analytics-export"
 FILE = DATA / "ropensci-tweets" / "tweet_activity_metrics_rOpenSci_20161201_20170101_en.csv"
@@ -104,6 +108,29 @@ def test_a_row_the_stream_cannot_take_is_read_by_the_row_importer_and_rejected(
     assert [(o.line, o.kind) for o in plan.outcomes if o.kind == "rejected"] == [(3, "rejected")]
     assert "2 cells" in record.problems[0]["message"]
     assert not Post.objects.exists()
+
+
+def test_a_post_again_in_a_later_batch_is_rejected_on_its_line_after_a_careful_reading(
+    world: World, monkeypatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(x_stream, "BLOCK_SIZE", 16 * 1024)  # a 600-post file in many batches
+    path = generate(tmp_path / "tweet_activity_metrics_nordvik_20260101_20260201_en.csv", 600)
+    again = with_a_post_again(path)
+    services.channel_save(
+        actor=world.lead, workspace=world.workspace, platform="x", handle="nordvik"
+    )
+
+    record, _plan = services.import_check(
+        actor=world.lead, workspace=world.workspace, data=path.read_bytes(), filename=path.name
+    )
+
+    assert (record.status, record.new, record.rejected) == (ImportStatus.REJECTED, 600, 1)
+    [problem] = record.problems
+    assert problem["column"] == "Tweet id"
+    assert f"The post {again[0]} appears again (first on line 2)" in problem["message"]
+    with pytest.raises(ConvergeError):
+        services.import_commit(actor=world.lead, record=record)
+    assert Post.objects.count() == 0
 
 
 def test_a_checked_file_is_committed_from_its_stage_even_if_the_upload_is_re_read_never(

@@ -5,6 +5,8 @@ batches, and on damaged rows (which it hands to the row importer's own logic).""
 from __future__ import annotations
 
 import csv
+import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,8 +20,8 @@ LEGACY = sorted(DATA.glob("*/tweet_activity_metrics_*.csv"))
 pytestmark = pytest.mark.skipif(not LEGACY, reason=f"the real exports are not present at {DATA}")
 
 
-def by_rows(path: Path, block_size: int = x_stream.BLOCK_SIZE):
-    stream = x_stream.TweetActivityStream(path, path.name, block_size=block_size)
+def by_rows(path: Path, block_size: int = x_stream.BLOCK_SIZE, careful: bool = False):
+    stream = x_stream.TweetActivityStream(path, path.name, block_size=block_size, careful=careful)
     rows = [row for batch in stream.batches() for row in batch.to_pylist()]
     return rows, stream
 
@@ -62,6 +64,43 @@ def test_line_numbers_stay_exact_across_batches_with_line_breaks_in_tweets(
     assert streamed == by_row_importer(path)[0]
 
 
+def with_a_post_again(path: Path, which: int = 1) -> list[str]:
+    """Append the file's ``which``-th post once more at its end; its cells."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        again = list(csv.reader(handle))[which]
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(again)
+    return again
+
+
+def test_a_post_again_in_a_later_batch_sends_the_file_back_to_be_read_carefully(
+    tmp_path: Path,
+) -> None:
+    path = generate(tmp_path / "tweet_activity_metrics_nordvik_20260101_20260201_en.csv", 600)
+    again = with_a_post_again(path)
+
+    with pytest.raises(x_stream.RepeatedPosts):
+        by_rows(path, block_size=16 * 1024)
+    streamed, stream = by_rows(path, block_size=16 * 1024, careful=True)
+
+    expected, parsed = by_row_importer(path)
+    assert streamed == expected and len(streamed) == 600
+    assert problems(stream.problems) == problems(parsed.problems)
+    [(line, column, message)] = problems(stream.problems)
+    assert column == "Tweet id" and line > streamed[-1]["line"]
+    assert f"The post {again[0]} appears again (first on line 2)" in message
+
+
+def test_a_post_twice_in_one_batch_needs_no_second_reading(tmp_path: Path) -> None:
+    path = generate(tmp_path / "tweet_activity_metrics_nordvik_20260101_20260201_en.csv", 50)
+    with_a_post_again(path, which=3)
+
+    streamed, stream = by_rows(path)
+
+    assert streamed == by_row_importer(path)[0] and len(streamed) == 50
+    assert [p.column for p in stream.problems] == ["Tweet id"]
+
+
 def test_a_damaged_cell_gets_the_row_importers_message_and_the_other_rows_still_count(
     tmp_path: Path,
 ) -> None:
@@ -78,6 +117,33 @@ def test_a_damaged_cell_gets_the_row_importers_message_and_the_other_rows_still_
     assert [(p.line, p.column) for p in stream.problems] == [(2, "impressions")]
     assert streamed == expected
     assert streamed[0]["metrics"].count('"likes":"1234"') == 1
+
+
+def test_metric_cells_written_otherwise_than_they_are_stored_give_the_same_metrics(
+    tmp_path: Path,
+) -> None:
+    """Digits as stored go into the metrics as they are; a leading zero, spaces, "-" or an
+    empty cell take the parsing path, with the row importer's result."""
+    source = LEGACY[0].read_text(encoding="utf-8")
+    header, first, rest = source.split("\n", 2)
+    cells = next(csv.reader([first]))
+    plain = dict(zip(next(csv.reader([header])), cells, strict=True))
+    cells[4], cells[9] = f"0{cells[4]}", f" {cells[9]} "  # impressions, likes
+    cells[8], cells[11] = "-", ""  # replies, url clicks: not given
+    path = tmp_path / LEGACY[0].name
+    path.write_text(
+        header + "\n" + ",".join(f'"{c}"' for c in cells) + f"\n{rest}", encoding="utf-8"
+    )
+
+    streamed, stream = by_rows(path)
+
+    assert streamed == by_row_importer(path)[0]
+    assert stream.problems == []
+    metrics = json.loads(streamed[0]["metrics"])
+    assert metrics["impressions"] == staging.decimal_text(Decimal(plain["impressions"]))
+    assert metrics["likes"] == staging.decimal_text(Decimal(plain["likes"]))
+    assert "comments" not in metrics and "link_clicks" not in metrics
+    assert json.loads(by_rows(LEGACY[0])[0][1]["metrics"]) == json.loads(streamed[1]["metrics"])
 
 
 def test_a_blank_line_in_the_data_is_skipped_and_counted_as_a_line(tmp_path: Path) -> None:

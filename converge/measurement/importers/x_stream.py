@@ -11,7 +11,12 @@ holds the two to each other on every real export in ``shared/data``):
   by row, to ``XTweetActivity``'s own row logic, so messages and values are the same;
 * a file the Arrow reader cannot take as it is (not UTF-8, a row with the wrong number of cells,
   an empty line inside the data) raises ``NeedsRowReader``; the caller then reads it with the
-  row importer, which knows every quirk, or — above the in-memory limit — reports it.
+  row importer, which knows every quirk, or — above the in-memory limit — reports it;
+* a post id that comes again in a later batch is found when the file has been read (one
+  count of the distinct ids of all batches, instead of a Python dict of a million ids kept
+  along the way: 0.5 s of a million-row check) and raises ``RepeatedPosts``; the caller reads
+  the file again, ``careful``: every id is then remembered as it comes, and each repeat gets
+  the row importer's message on its own line (two exports pasted into one file).
 
 Physical line numbers are kept exact: a row starts on the line after the previous row plus the
 line breaks inside its quoted cells. No database: pyarrow, and Django's gettext for messages."""
@@ -40,6 +45,10 @@ MAX_EXACT = 2**53
 
 class NeedsRowReader(Exception):
     """The file has something only the row-by-row importer reads exactly."""
+
+
+class RepeatedPosts(Exception):
+    """A post id comes again in a later batch: read the file again, ``careful``."""
 
 
 def _header(handle: BinaryIO) -> tuple[int, list[str]]:
@@ -80,6 +89,43 @@ def _line_breaks(column: pa.Array) -> pa.Array | None:
     return counts
 
 
+def _as_stored(column: pa.Array) -> pa.Array | None:
+    """The cells as ``decimal_text`` writes them when every one is a whole number written
+    plainly, as X writes its counts ("215.0", or "215"): digits, no leading zero (but "0"
+    itself), at most 15 of them (exact as a double, as the parsing path requires). Else None:
+    the column is parsed."""
+    if len(column) and pc.all(pc.ends_with(column, ".0")).as_py():
+        column = pc.utf8_slice_codeunits(column, 0, -2)
+    if len(column) == 0:
+        return column
+    if not pc.all(pc.ascii_is_decimal(column)).as_py():
+        return None
+    length = pc.binary_length(column)
+    if pc.max(length).as_py() > 15:
+        return None
+    if pc.any(pc.and_(pc.starts_with(column, "0"), pc.greater(length, 1))).as_py():
+        return None
+    return column
+
+
+def _repeats(ids: list[pa.Array]) -> bool:
+    """Whether any id comes more than once in these batches' ids."""
+    every = pa.chunked_array(ids)
+    return len(pc.unique(every)) != len(every)
+
+
+def _merged(pieces: list[str | pa.Array]) -> list[str | pa.Array]:
+    """Neighbouring text constants as one."""
+    out: list[str | pa.Array] = []
+    for piece in pieces:
+        last = out[-1] if out else None
+        if isinstance(piece, str) and isinstance(last, str):
+            out[-1] = last + piece
+        else:
+            out.append(piece)
+    return out
+
+
 class TweetActivityStream:
     """Iterate ``batches()``; afterwards ``handle`` and ``problems`` are known."""
 
@@ -89,16 +135,19 @@ class TweetActivityStream:
         filename: str,
         *,
         on_progress: Callable[[int], None] | None = None,
-        block_size: int = BLOCK_SIZE,
+        block_size: int | None = None,
         opener: Callable[[], BinaryIO] | None = None,
+        careful: bool = False,
     ) -> None:
         self.path, self.filename = path, filename
         self.opener = opener  # how to open ``path`` (a copy still being written: services)
         self.on_progress = on_progress
-        self.block_size = block_size
+        self.block_size = block_size or BLOCK_SIZE
         self.problems: list[RowProblem] = []
         self.handle = ""
         self.rows = 0
+        self.careful = careful
+        self._ids: list[pa.Array] = []  # each batch's post ids, when not careful
         self._importer = x.XTweetActivity()
 
     # --- the whole file ------------------------------------------------------------------
@@ -136,9 +185,13 @@ class TweetActivityStream:
                     )
                 if self.on_progress is not None:
                     self.on_progress(handle.tell())
+                if not self.careful:
+                    self._ids.append(out.column("external_id"))
                 yield out
             if self._invalid:
                 raise NeedsRowReader(self._invalid)
+            if self._ids and _repeats(self._ids):
+                raise RepeatedPosts()
         if not self.handle:
             match = x.HANDLE_IN_NAME.search(self.filename)
             self.handle = match.group(1) if match else ""
@@ -218,33 +271,21 @@ class TweetActivityStream:
         newest = pc.max(moments).as_py()
         if newest is not None and newest.date() > self.latest:
             return None
-        id_list = ids.to_pylist()
+        if len(pc.unique(ids)) != len(ids):
+            return None  # a post twice in the batch: the row logic says where
         first = self.posts.first
-        if len(set(id_list)) != len(id_list) or not first.keys().isdisjoint(id_list):
+        id_list = ids.to_pylist() if self.careful else []
+        if not first.keys().isdisjoint(id_list):
             return None
-        fragments = []
-        for index, key in sorted(self.columns.items(), key=lambda item: item[1]):
-            text = pc.utf8_trim(batch.column(index), staging.WHITESPACE)
-            empty = pc.or_(pc.equal(text, ""), pc.equal(text, "-"))
-            try:
-                values = pc.cast(pc.if_else(empty, None, text), pa.float64())
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                return None
-            whole = pc.and_(pc.equal(values, pc.floor(values)), pc.less(pc.abs(values), MAX_EXACT))
-            if not pc.all(whole).as_py():  # fractions, infinities: the row logic decides
-                return None
-            digits = pc.cast(pc.cast(values, pa.int64()), pa.string())
-            fragments.append(pc.binary_join_element_wise(f'"{key}":"', digits, '"', ""))
-        if fragments:
-            joined = pc.binary_join_element_wise(*fragments, ",", null_handling="skip")
-        else:
-            joined = pa.array([""] * batch.num_rows, pa.string())
-        metrics = pc.binary_join_element_wise("{", joined, "}", "")
+        metrics = self._metrics(batch)
+        if metrics is None:
+            return None
         published = self._utc_text(self._cell(batch, "time"), moments)
         text = self._cell(batch, "tweet text")
         link = pc.utf8_slice_codeunits(self._cell(batch, "tweet permalink"), 0, staging.LINK_MAX)
         kind = pa.array(["post"] * batch.num_rows, pa.string())
-        first.update(zip(id_list, lines.to_pylist(), strict=True))
+        if self.careful:
+            first.update(zip(id_list, lines.to_pylist(), strict=True))
         return pa.RecordBatch.from_arrays(
             [
                 ids,
@@ -258,6 +299,38 @@ class TweetActivityStream:
             ],
             schema=staging.POSTS,
         )
+
+    def _metrics(self, batch: pa.RecordBatch) -> pa.Array | None:
+        """Each row's metrics as staging's JSON text (keys in order, values as decimal text),
+        or None when a cell needs the row logic. When every metric cell of the batch is
+        a whole number written plainly (``_as_stored``), the cells go into the text as they
+        are, in one pass; otherwise each column is parsed, and empty cells and "-" are left
+        out."""
+        ordered = sorted(self.columns.items(), key=lambda item: item[1])
+        if not ordered:
+            return pa.array(["{}"] * batch.num_rows, pa.string())
+        cells = [batch.column(index) for index, _key in ordered]
+        stored = [_as_stored(column) for column in cells]
+        if all(column is not None for column in stored):
+            pieces: list[str | pa.Array] = []
+            for (_index, key), column in zip(ordered, stored, strict=True):
+                pieces += ['{"' if not pieces else '","', f'{key}":"', column]
+            return pc.binary_join_element_wise(*_merged(pieces), '"}', "")
+        fragments = []
+        for (_index, key), column in zip(ordered, cells, strict=True):
+            text = pc.utf8_trim(column, staging.WHITESPACE)
+            empty = pc.or_(pc.equal(text, ""), pc.equal(text, "-"))
+            try:
+                values = pc.cast(pc.if_else(empty, None, text), pa.float64())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                return None
+            whole = pc.and_(pc.equal(values, pc.floor(values)), pc.less(pc.abs(values), MAX_EXACT))
+            if not pc.all(whole).as_py():  # fractions, infinities: the row logic decides
+                return None
+            digits = pc.cast(pc.cast(values, pa.int64()), pa.string())
+            fragments.append(pc.binary_join_element_wise(f'"{key}":"', digits, '"', ""))
+        joined = pc.binary_join_element_wise(*fragments, ",", null_handling="skip")
+        return pc.binary_join_element_wise("{", joined, "}", "")
 
     @staticmethod
     def _utc_text(raw: pa.Array, moments: pa.Array) -> pa.Array:
@@ -288,9 +361,3 @@ class TweetActivityStream:
         posts: list[ParsedPost] = collected[start:]
         del collected[start:]
         return staging.posts_batch(posts)
-
-
-def read_all(path: Path, filename: str) -> tuple[list[pa.RecordBatch], TweetActivityStream]:
-    """The whole file at once (tests and small files)."""
-    stream = TweetActivityStream(path, filename)
-    return list(stream.batches()), stream
