@@ -1175,10 +1175,11 @@ def _write_posts(record: Import, classify: _PostClassifier, progress: Progress |
     """Write the staged posts, batch by batch in key order: changed ones replaced (keeping
     what they were), new ones inserted. Returns how many were written.
 
-    On PostgreSQL a helper thread encodes the next batch of new posts as CSV while the server
-    loads this one's COPY (``prepared_ahead``). On SQLite each batch is turned into parameters
-    here: a helper thread doing it gained nothing there, because ``executemany`` takes the GIL
-    back for every row (bench/RESULTS.md, "Imports"). Everything that touches the database —
+    On PostgreSQL a helper thread encodes the next batch of new posts for a binary COPY
+    (``core.pgcopy``) while the server loads this one's (``prepared_ahead``). On SQLite each
+    batch is turned into parameters here, a hundred posts to an INSERT: a helper thread doing
+    it gained nothing there, because ``executemany`` takes the GIL back for every statement
+    (bench/RESULTS.md, "Imports"). Everything that touches the database —
     the lookups, the COPY or INSERT, the updates — stays in this thread, one after the other.
     Progress goes to the cache."""
     stage = _stored_path(record, "posts.arrow")
