@@ -1179,9 +1179,9 @@ def _write_posts(record: Import, classify: _PostClassifier, progress: Progress |
     (``core.pgcopy``) while the server loads this one's (``prepared_ahead``). On SQLite each
     batch is turned into parameters here, a hundred posts to an INSERT: a helper thread doing
     it gained nothing there, because ``executemany`` takes the GIL back for every statement
-    (bench/RESULTS.md, "Imports"). Everything that touches the database —
-    the lookups, the COPY or INSERT, the updates — stays in this thread, one after the other.
-    Progress goes to the cache."""
+    (bench/RESULTS.md, "Imports"). Everything that touches the database — the lookups, the
+    COPY or INSERT, the updates — stays in this thread, one after the other. Progress goes to
+    the cache."""
     stage = _stored_path(record, "posts.arrow")
     if not stage.exists():
         return 0  # a file of daily figures only (the stage is written with its first post)

@@ -114,18 +114,6 @@ def _repeats(ids: list[pa.Array]) -> bool:
     return len(pc.unique(every)) != len(every)
 
 
-def _merged(pieces: list[str | pa.Array]) -> list[str | pa.Array]:
-    """Neighbouring text constants as one."""
-    out: list[str | pa.Array] = []
-    for piece in pieces:
-        last = out[-1] if out else None
-        if isinstance(piece, str) and isinstance(last, str):
-            out[-1] = last + piece
-        else:
-            out.append(piece)
-    return out
-
-
 class TweetActivityStream:
     """Iterate ``batches()``; afterwards ``handle`` and ``problems`` are known."""
 
@@ -274,9 +262,10 @@ class TweetActivityStream:
         if len(pc.unique(ids)) != len(ids):
             return None  # a post twice in the batch: the row logic says where
         first = self.posts.first
-        id_list = ids.to_pylist() if self.careful else []
-        if not first.keys().isdisjoint(id_list):
-            return None
+        if self.careful:  # a post seen in an earlier batch: the row logic says where
+            id_list = ids.to_pylist()
+            if not first.keys().isdisjoint(id_list):
+                return None
         metrics = self._metrics(batch)
         if metrics is None:
             return None
@@ -314,8 +303,9 @@ class TweetActivityStream:
         if all(column is not None for column in stored):
             pieces: list[str | pa.Array] = []
             for (_index, key), column in zip(ordered, stored, strict=True):
-                pieces += ['{"' if not pieces else '","', f'{key}":"', column]
-            return pc.binary_join_element_wise(*_merged(pieces), '"}', "")
+                opening = "," if pieces else "{"
+                pieces += [f'{opening}"{key}":"', column, '"']
+            return pc.binary_join_element_wise(*pieces, "}", "")
         fragments = []
         for (_index, key), column in zip(ordered, cells, strict=True):
             text = pc.utf8_trim(column, staging.WHITESPACE)
